@@ -1,0 +1,34 @@
+# Every target (re)creates .venv and installs the pinned CPU torch before anything else:
+# an unpinned torch drags in GBs of CUDA packages.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: venv demo test lint model clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	$(PY) -m demo
+
+test: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+
+# Reproduces the shipped model in models/ from ../shared/data/conllpp (CPU, a few hours).
+model: $(STAMP)
+	bash scripts/train_default_model.sh
+
+clean:
+	rm -rf $(VENV) runs
