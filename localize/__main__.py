@@ -1,0 +1,24 @@
+"""``python -m localize``. Without ``--entities`` the text is tagged by ``ner``, imported lazily here and
+only here: the ``localize`` package itself never imports ``ner`` (data flows ner -> localize)."""
+
+from __future__ import annotations
+
+import sys
+
+from localize.cli import Tagger, main
+from localize.errors import LocalizeError
+
+
+def ner_tagger() -> Tagger:
+    try:
+        from ner import EntityTagger  # noqa: PLC0415 - deliberate lazy import, see module docstring
+    except ImportError as exc:
+        raise LocalizeError(f"the ner package is not available ({exc}); pass --entities FILE.jsonl") from exc
+    try:
+        return EntityTagger.load(None)
+    except Exception as exc:  # the ner package's own errors, e.g. no trained model yet
+        raise LocalizeError(f"could not load the ner tagger: {exc}; pass --entities FILE.jsonl") from exc
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:], auto_tagger=ner_tagger))

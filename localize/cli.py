@@ -1,0 +1,71 @@
+"""Command line: ``python -m localize FILE|- [--entities FILE.jsonl] [--target India --source USA]``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from localize.config import LocalizeConfig
+from localize.errors import LocalizeError
+from localize.localizer import Localizer
+
+Tagger = Callable[[str], list[dict[str, Any]]]
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    defaults = LocalizeConfig()
+    parser = argparse.ArgumentParser(prog="python -m localize", description=__doc__)
+    parser.add_argument("file", help="text file, or - for stdin")
+    parser.add_argument("--entities", help="JSON lines from `python -m ner` ({'file', 'entities'}); "
+                        "without it the text is tagged with the ner package")
+    parser.add_argument("--target", default=defaults.target)
+    parser.add_argument("--source", default=defaults.source)
+    parser.add_argument("--vectors", help="vectors file (.kv, word2vec .bin/.txt, GloVe .txt) or gensim name")
+    parser.add_argument("--types", default=",".join(defaults.types), help="entity types to swap")
+    parser.add_argument("--json", action="store_true", help="print the full result as JSON")
+    return parser.parse_args(argv)
+
+
+def read_entities(path: str, file: str) -> list[dict[str, Any]]:
+    """The record for ``file`` (or the only record) from a JSON lines file."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+        records = [json.loads(line) for line in lines if line.strip()]
+    except (OSError, json.JSONDecodeError) as exc:
+        raise LocalizeError(f"could not read entities file {path}: {exc}") from exc
+    if len(records) == 1:
+        return list(records[0].get("entities", []))
+    matches = [r for r in records if r.get("file") == file]
+    if not matches:
+        raise LocalizeError(f"entities file {path} has no record with file {file!r}")
+    return list(matches[0].get("entities", []))
+
+
+def main(argv: Sequence[str], auto_tagger: Callable[[], Tagger] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+    except OSError as exc:
+        print(f"error: could not read {args.file}: {exc.strerror}", file=sys.stderr)
+        return 2
+    try:
+        if args.entities:
+            entities = read_entities(args.entities, args.file)
+        elif auto_tagger is not None:
+            entities = auto_tagger()(text)
+        else:
+            raise LocalizeError("no entities: pass --entities FILE.jsonl")
+        result = Localizer.load(args.vectors).rewrite(
+            text, entities, args.target, args.source, types=tuple(t for t in args.types.split(",") if t)
+        )
+    except LocalizeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if args.json else result.text, end="")
+    if args.json:
+        print()
+    return 0

@@ -1,0 +1,25 @@
+"""All tunable settings of the localizer in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class LocalizeConfig:
+    target: str = "India"
+    source: str = "USA"
+    types: tuple[str, ...] = ("PER", "LOC", "ORG")
+    # Vectors files are frequency-sorted; replacements come from the most frequent words only, which
+    # keeps search fast and avoids rare junk tokens.
+    search_vocab: int = 150_000
+    # Nearest neighbours of the analogy inspected before the exclusion/type filters thin them out.
+    topn: int = 300
+    alternatives: int = 4
+    vector_type_filter: bool = True
+    # k in the k-nearest-seed vote of the vector-only type filter.
+    type_k: int = 5
+    require_closer_to_target: bool = True
+    # Candidates per entity sent to an injected type checker (one batched call per text).
+    probe_candidates: int = 5
+    cache_size: int = 8192

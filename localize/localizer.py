@@ -1,0 +1,148 @@
+"""The public entry point: rewrite a text by swapping its entities for word-vector analogies."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from gensim.models import KeyedVectors
+
+from localize import probe
+from localize.analogy import AnalogySearch, Anchors
+from localize.config import LocalizeConfig
+from localize.errors import LocalizeError
+from localize.index import VectorIndex
+from localize.mentions import Key, full_forms, key_of
+from localize.probe import TypeChecker
+from localize.resolver import Choice, Resolution, Resolver
+from localize.result import Replacement, RewriteResult
+from localize.spans import Mention, mentions_from_entities, splice
+from localize.typefilter import TypeFilter
+from localize.vectors import load_vectors
+
+
+class Localizer:
+    """``Localizer.load().rewrite(text, entities)``: "I live in Paris" -> "I live in Delhi"."""
+
+    def __init__(self, kv: KeyedVectors, config: LocalizeConfig | None = None, name: str = "custom") -> None:
+        self.config = config or LocalizeConfig()
+        self.name = name
+        self.index = VectorIndex(kv, self.config.search_vocab)
+        self.types = TypeFilter(self.index, self.config.type_k) if self.config.vector_type_filter else None
+        self.search = AnalogySearch(self.index, self.types, self.config)
+        depth = max(self.config.probe_candidates, self.config.alternatives + 1)
+        self.resolver = Resolver(self.search, self.types, depth)
+        self._resolve = lru_cache(maxsize=self.config.cache_size)(self.resolver.resolve)
+
+    @classmethod
+    def load(cls, vectors: str | Path | None = None, config: LocalizeConfig | None = None) -> Localizer:
+        """Embedded GloVe 6B 50d by default; else a vectors file or a ``gensim.downloader`` name."""
+        kv, name = load_vectors(vectors)
+        return cls(kv, config, name)
+
+    def rewrite(
+        self,
+        text: str,
+        entities: Iterable[Mapping[str, Any]],
+        target: str | None = None,
+        source: str | None = None,
+        types: Iterable[str] | None = None,
+        type_checker: TypeChecker | None = None,
+    ) -> RewriteResult:
+        if not isinstance(text, str):
+            raise LocalizeError(f"text must be a string, not {type(text).__name__}")
+        anchors = self.search.anchors(target or self.config.target, source or self.config.source)
+        mentions = mentions_from_entities(text, entities)
+        selected = set(self.config.types if types is None else types)
+        chosen = self._choose(text, [m for m in mentions if m.entity_group in selected], anchors, type_checker)
+        records = [self._record(m, chosen, selected) for m in mentions]
+        return self._finish(text, records, anchors)
+
+    def _choose(
+        self, text: str, mentions: list[Mention], anchors: Anchors, checker: TypeChecker | None
+    ) -> dict[Key, tuple[Resolution, Key]]:
+        """Per mention key: the resolution it uses (its own, or its full form's) and that full key."""
+        keys = [key_of(m) for m in mentions]
+        links = full_forms(keys)
+        firsts: dict[Key, Mention] = {}
+        for key, mention in zip(keys, mentions, strict=True):
+            firsts.setdefault(key, mention)
+        own = {k: self._resolve(m.text, k[0], anchors) for k, m in firsts.items() if k not in links}
+        if checker is not None:
+            own = self._check(text, own, firsts, checker)
+        own = _distinct(own)
+        return {k: (own[links.get(k, k)], links.get(k, k)) for k in firsts}
+
+    def _check(
+        self, text: str, own: dict[Key, Resolution], firsts: dict[Key, Mention], checker: TypeChecker
+    ) -> dict[Key, Resolution]:
+        n = self.config.probe_candidates
+        keys = [k for k, r in own.items() if r.choices]
+        rendered = {k: [c.render(firsts[k].text, self.index.lowercase) for c in own[k].choices[:n]] for k in keys}
+        requests = [(firsts[k].start, firsts[k].end, k[0], rendered[k]) for k in keys]
+        verdicts = probe.accepted(checker, text, requests)
+        out = dict(own)
+        for key, ok in zip(keys, verdicts, strict=True):
+            kept = tuple(c for c, good in zip(own[key].choices, ok, strict=False) if good)
+            rest = own[key].choices[n:]
+            reason = f"no candidate tagged {key[0]} by the type checker"
+            out[key] = Resolution(kept + rest, None) if kept else Resolution((), reason)
+        return out
+
+    def _record(self, mention: Mention, chosen: dict[Key, tuple[Resolution, Key]], selected: set[str]) -> Replacement:
+        record = Replacement(mention.text, mention.entity_group, mention.start, mention.end)
+        if mention.entity_group not in selected:
+            record.reason = f"type {mention.entity_group} not selected"
+            return record
+        key = key_of(mention)
+        resolution, full = chosen[key]
+        if not resolution.choices:
+            record.reason = resolution.reason
+            return record
+        choices = [_follow(c, key, full) for c in resolution.choices] if full != key else list(resolution.choices)
+        texts = list(dict.fromkeys(c.render(mention.text, self.index.lowercase) for c in choices))
+        texts = [t for t in texts if t != mention.text]
+        if full != key:
+            record.follows = " ".join(full[1])
+        if not texts or choices[0].render(mention.text, self.index.lowercase) == mention.text:
+            record.reason = f"follows {record.follows!r}, which keeps this word"
+            return record
+        record.replacement, record.score = texts[0], round(choices[0].score, 4)
+        record.alternatives = texts[1 : 1 + self.config.alternatives]
+        return record
+
+    def _finish(self, text: str, records: list[Replacement], anchors: Anchors) -> RewriteResult:
+        edits = [(r.start, r.end, r.replacement) for r in records if r.replacement is not None]
+        new_text, spans = splice(text, edits)
+        new_spans = iter(spans)
+        shift = 0
+        for r in records:
+            if r.replacement is not None:
+                r.new_start, r.new_end = next(new_spans)
+                shift = r.new_end - r.end
+            else:
+                r.new_start, r.new_end = r.start + shift, r.end + shift
+        return RewriteResult(new_text, text, anchors.target, anchors.source, records)
+
+
+def _follow(choice: Choice, partial: Key, full: Key) -> Choice:
+    """The full form's choice restricted to the partial mention's words."""
+    if choice.phrase is not None:
+        return choice
+    return Choice(choice.score, words=tuple(choice.word_for(w, list(full[1])) for w in partial[1]))
+
+
+def _distinct(own: dict[Key, Resolution]) -> dict[Key, Resolution]:
+    """Different entities should not collapse onto one replacement ("Paris" and "Lyon" both -> "Delhi")."""
+    used: set[tuple[Any, ...]] = set()
+    out = {}
+    for key, resolution in own.items():
+        fresh = [c for c in resolution.choices if (c.phrase, c.words) not in used]
+        choices = tuple(fresh) if fresh else resolution.choices
+        if choices:
+            used.add((choices[0].phrase, choices[0].words))
+        out[key] = Resolution(choices, resolution.reason)
+    return out
+

@@ -1,0 +1,37 @@
+"""What a rewrite returns: the new text and one record per entity."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Replacement:
+    original: str
+    entity_group: str
+    start: int
+    end: int
+    replacement: str | None = None
+    reason: str | None = None  # why the entity was kept, when replacement is None
+    new_start: int = 0
+    new_end: int = 0
+    score: float | None = None  # cosine between the replacement and the analogy point
+    alternatives: list[str] = field(default_factory=list)
+    follows: str | None = None  # the full form a partial mention copied ("John Mitchell" for "Mitchell")
+
+    @property
+    def replaced(self) -> bool:
+        return self.replacement is not None
+
+
+@dataclass
+class RewriteResult:
+    text: str
+    source_text: str
+    target: str
+    source: str
+    replacements: list[Replacement]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
