@@ -1,0 +1,3 @@
+from ner.cli import main
+
+raise SystemExit(main())

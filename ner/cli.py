@@ -1,0 +1,79 @@
+"""``python -m ner FILE...``: tag UTF-8 text files (or stdin) and print one record per file."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+from transformers.utils import logging as hf_logging
+
+from ner.config import NerConfig
+from ner.errors import NerError
+from ner.formats import FORMATS, ResultWriter
+from ner.tagger import EntityTagger
+
+_FILES_PER_CALL = 64  # files tagged together, so their sentences share batches
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Exit status 0 when every file was tagged, 1 when some could not be read, 2 when nothing could run."""
+    args = _parser().parse_args(argv)
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    try:
+        tagger = EntityTagger.load(args.model, NerConfig(batch_size=args.batch_size, quantize=args.quantize))
+    except NerError as error:
+        print(f"ner: {error}", file=sys.stderr)
+        return 2
+    writer = ResultWriter(sys.stdout, args.format)
+    failed = 0
+    with tqdm(
+        total=len(args.files), unit="file", file=sys.stderr, disable=len(args.files) < 2 or None
+    ) as bar:
+        for first in range(0, len(args.files), _FILES_PER_CALL):
+            named = []
+            for name in args.files[first : first + _FILES_PER_CALL]:
+                try:
+                    named.append((name, read_text(name)))
+                except NerError as error:
+                    tqdm.write(f"ner: {name}: {error}", file=sys.stderr)
+                    failed += 1
+            for (name, text), entities in zip(named, tagger([text for _, text in named]), strict=True):
+                writer.write(name, text, entities)
+            bar.update(min(_FILES_PER_CALL, len(args.files) - first))
+    return 1 if failed else 0
+
+
+def read_text(name: str) -> str:
+    """Contents of a UTF-8 text file (``-``: stdin); NerError when unreadable, binary or not UTF-8."""
+    try:
+        data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+    except OSError as error:
+        raise NerError(f"cannot read: {error.strerror or error}") from error
+    if b"\x00" in data:
+        raise NerError("binary file (contains NUL bytes), skipped")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise NerError(
+            f"not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start}), skipped"
+        ) from error
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m ner", description=__doc__)
+    parser.add_argument("files", nargs="+", metavar="FILE", help="UTF-8 text files; - reads stdin")
+    parser.add_argument("--model", help="model directory or hub id (default: models/ner-default)")
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="jsonl",
+        help="jsonl: {file, entities} per file; csv: one row per entity; conll: word<TAB>tag",
+    )
+    parser.add_argument(
+        "--batch-size", type=int, default=NerConfig.batch_size, help="sequences per forward pass"
+    )
+    parser.add_argument("--quantize", action="store_true", help="dynamic int8 quantization (faster on CPU)")
+    return parser

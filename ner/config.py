@@ -1,0 +1,36 @@
+"""All settings of the ``ner`` package in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ner.errors import NerError
+
+
+@dataclass(frozen=True)
+class NerConfig:
+    """Inference settings; the defaults suit CPU use of a BERT-sized token classifier.
+
+    ``max_length`` and ``context_tokens`` default to what the model declares (its position limit, and
+    ``config.context_tokens`` written by training); set them only to override the model.
+    """
+
+    batch_size: int = 32  # sequences (sentences with their context) per forward pass
+    max_length: int | None = None  # window in sub-words, special tokens included
+    window_overlap: int = 64  # sub-words shared by consecutive windows of an over-long sentence
+    context_tokens: int | None = None  # sub-words of neighbouring sentences on each side
+    quantize: bool = False  # dynamic int8 quantization of the Linear layers (CPU)
+    num_threads: int | None = None  # torch intra-op threads; None leaves torch's default
+    device: str = "cpu"
+
+    def __post_init__(self) -> None:
+        if self.batch_size < 1:
+            raise NerError(f"batch_size must be at least 1, got {self.batch_size}")
+        if self.max_length is not None and self.max_length < 8:
+            raise NerError(f"max_length must be at least 8, got {self.max_length}")
+        if self.window_overlap < 0:
+            raise NerError(f"window_overlap must not be negative, got {self.window_overlap}")
+        if self.context_tokens is not None and self.context_tokens < 0:
+            raise NerError(f"context_tokens must not be negative, got {self.context_tokens}")
+        if self.num_threads is not None and self.num_threads < 1:
+            raise NerError(f"num_threads must be at least 1, got {self.num_threads}")

@@ -1,0 +1,60 @@
+"""Running the model over many windows: length-sorted batches, padding, label probabilities."""
+
+from __future__ import annotations
+
+import torch
+from transformers import PreTrainedModel
+
+from ner.windows import Window
+
+Prediction = tuple[int, float]  # label id, its probability
+
+
+@torch.inference_mode()
+def predict(
+    model: PreTrainedModel,
+    windows: list[Window],
+    special: tuple[list[int], list[int]],
+    pad_id: int,
+    batch_size: int,
+    with_types: bool,
+) -> list[list[Prediction]]:
+    """For each window, the label and probability of each of its targets (in ``window.targets`` order).
+
+    ``special`` holds the ids placed before and after every window's sub-words ([CLS] and [SEP] for BERT).
+    Sorting by length keeps padding, and so wasted compute, small.
+    """
+    results: list[list[Prediction]] = [[] for _ in windows]
+    order = sorted(range(len(windows)), key=lambda i: len(windows[i].ids))
+    for start in range(0, len(order), batch_size):
+        batch = order[start : start + batch_size]
+        inputs = _pad([windows[i] for i in batch], special, pad_id, with_types)
+        logits = model(**{k: v.to(model.device) for k, v in inputs.items()}).logits
+        rows = [row for row, i in enumerate(batch) for _ in windows[i].targets]
+        cols = [len(special[0]) + pos for i in batch for _, pos in windows[i].targets]
+        probs, labels = logits[rows, cols].float().softmax(-1).max(-1)
+        flat = iter(zip(labels.tolist(), probs.tolist(), strict=True))
+        for i in batch:
+            results[i] = [next(flat) for _ in windows[i].targets]
+    return results
+
+
+def _pad(
+    windows: list[Window], special: tuple[list[int], list[int]], pad_id: int, with_types: bool
+) -> dict[str, torch.Tensor]:
+    before, after = special
+    width = max(len(w.ids) for w in windows) + len(before) + len(after)
+    ids = torch.full((len(windows), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(windows), width), dtype=torch.long)
+    types = torch.zeros((len(windows), width), dtype=torch.long)
+    for row, window in enumerate(windows):
+        sequence = before + window.ids + after
+        ids[row, : len(sequence)] = torch.tensor(sequence)
+        mask[row, : len(sequence)] = 1
+        types[row, len(before) : len(before) + len(window.types)] = torch.tensor(
+            window.types, dtype=torch.long
+        )
+    inputs = {"input_ids": ids, "attention_mask": mask}
+    if with_types:
+        inputs["token_type_ids"] = types
+    return inputs

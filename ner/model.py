@@ -1,0 +1,85 @@
+"""Loading a token-classification model and its tokenizer, with checks that give one-line errors."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from pathlib import Path
+
+import torch
+from transformers import (
+    AutoModelForTokenClassification,
+    AutoTokenizer,
+    PreTrainedModel,
+    PreTrainedTokenizerBase,
+)
+
+from ner.config import NerConfig
+from ner.errors import NerError
+
+DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "ner-default"
+_HUB_ID = re.compile(r"\w[\w.-]*(/\w[\w.-]*)?")
+_PLACEHOLDER_LABEL = re.compile(r"LABEL_\d+")
+
+
+def load_model(
+    source: str | Path | None, config: NerConfig
+) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
+    """Model (eval mode, on ``config.device``, int8 if ``config.quantize``) and fast tokenizer."""
+    location = resolve_location(source)
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(location)
+        model, info = AutoModelForTokenClassification.from_pretrained(location, output_loading_info=True)
+    except (OSError, ValueError, KeyError) as error:
+        raise NerError(
+            f"cannot load a token-classification model from {location}: {_first_line(error)}"
+        ) from error
+    check_model(model, tokenizer, info.get("missing_keys", ()), location)
+    model.eval()
+    if config.quantize:
+        model = quantize(model)
+    return model.to(config.device), tokenizer
+
+
+def resolve_location(source: str | Path | None) -> str:
+    """A local model directory, or a hub id when nothing local by that name exists."""
+    if source is None:
+        if not DEFAULT_MODEL.is_dir():
+            raise NerError("no model at models/ner-default: run `make model` or pass --model")
+        return str(DEFAULT_MODEL)
+    path = Path(source).expanduser()
+    if path.is_dir():
+        return str(path)
+    if path.exists():
+        raise NerError(f"{source} is a file, not a model directory")
+    if _HUB_ID.fullmatch(str(source)) and not Path(path.parts[0]).exists():
+        return str(source)
+    raise NerError(f"no model directory at {source}")
+
+
+def check_model(
+    model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, missing: object, location: str
+) -> None:
+    """Refuse models that cannot tag raw text: slow tokenizer, no entity labels, untrained head."""
+    if not tokenizer.is_fast:
+        raise NerError(f"model at {location} has no fast tokenizer (needed for character offsets)")
+    labels = list(model.config.id2label.values())
+    if all(label == "O" or _PLACEHOLDER_LABEL.fullmatch(label) for label in labels):
+        raise NerError(f"model at {location} has no token-classification labels in config.id2label: {labels}")
+    untrained = [key for key in missing if "classifier" in key]
+    if untrained:
+        raise NerError(
+            f"model at {location} has no trained classification head (missing {', '.join(untrained)})"
+        )
+
+
+def quantize(model: PreTrainedModel) -> PreTrainedModel:
+    """Dynamic int8 quantization of every Linear layer (CPU only)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch.ao.quantization is deprecated in favour of torchao
+        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+
+
+def _first_line(error: Exception) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__

@@ -1,0 +1,141 @@
+"""``EntityTagger``: raw text in, merged entities with exact character offsets out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import overload
+
+import torch
+from transformers import PreTrainedModel, PreTrainedTokenizerBase
+
+from ner.config import NerConfig
+from ner.errors import NerError
+from ner.inference import predict
+from ner.merge import Entity, merge_entities
+from ner.model import load_model
+from ner.text import Segmentation, segment
+from ner.windows import plan_windows
+from training.casing import case_shape_ids, uses_case_feature
+
+WordLabel = tuple[str, float]  # label, its probability
+_FALLBACK_MAX_LENGTH = 512
+
+
+class EntityTagger:
+    """Tags one text or a list of texts; see ``load`` for where the model comes from.
+
+    >>> tagger = EntityTagger.load()
+    >>> tagger("My name is Mitchell and I live in Paris")  # doctest: +SKIP
+    [{'entity_group': 'PER', 'score': 0.99, 'word': 'Mitchell', 'start': 11, 'end': 19}, ...]
+    """
+
+    def __init__(
+        self, model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, config: NerConfig | None = None
+    ):
+        self.model, self.tokenizer = model, tokenizer
+        self.config = config or NerConfig()
+        self.labels = [model.config.id2label[i] for i in range(len(model.config.id2label))]
+        self.case_feature = uses_case_feature(model.config)
+        declared = getattr(model.config, "context_tokens", 0) or 0
+        self.context_tokens = int(
+            declared if self.config.context_tokens is None else self.config.context_tokens
+        )
+        self.special = _special_tokens(tokenizer)
+        self.budget = self._max_length() - len(self.special[0]) - len(self.special[1])
+        if self.config.num_threads:
+            torch.set_num_threads(self.config.num_threads)
+
+    @classmethod
+    def load(cls, model: str | Path | None = None, config: NerConfig | None = None) -> EntityTagger:
+        """From a ``save_pretrained`` directory or hub id; by default the project's ``models/ner-default``."""
+        config = config or NerConfig()
+        return cls(*load_model(model, config), config)
+
+    @overload
+    def __call__(self, texts: str) -> list[Entity]: ...
+
+    @overload
+    def __call__(self, texts: Sequence[str]) -> list[list[Entity]]: ...
+
+    def __call__(self, texts: str | Sequence[str]) -> list[Entity] | list[list[Entity]]:
+        """Entities of one text, or a list of entity lists for a list of texts (batched together)."""
+        if isinstance(texts, str):
+            return self([texts])[0]
+        if not isinstance(texts, (list, tuple)):
+            raise NerError(f"expected a str or a list of str, got {type(texts).__name__}")
+        for i, text in enumerate(texts):
+            if not isinstance(text, str):
+                raise NerError(f"item {i} is {type(text).__name__}, not str")
+        docs = [segment(text) for text in texts]
+        return [_entities(doc, labels) for doc, labels in zip(docs, self.label_words(docs), strict=True)]
+
+    def label_words(self, docs: Sequence[Segmentation]) -> list[list[WordLabel]]:
+        """Label and probability of every word of every document; words without sub-words get ("O", 0.0)."""
+        encoded = self._encode([doc.text[s:e] for doc in docs for s, e in doc.words])
+        windows, first = [], 0
+        for number, doc in enumerate(docs):
+            pieces = encoded[0][first : first + len(doc.words)]
+            types = self._types(doc, encoded[1][first : first + len(doc.words)], pieces)
+            first += len(doc.words)
+            overlap = min(self.config.window_overlap, self.budget // 2)
+            windows += plan_windows(
+                number, pieces, types, doc.sentences, self.budget, overlap, self.context_tokens
+            )
+        pad_id = self.tokenizer.pad_token_id or 0
+        predictions = predict(
+            self.model, windows, self.special, pad_id, self.config.batch_size, self.case_feature
+        )
+        labels: list[list[WordLabel]] = [[("O", 0.0)] * len(doc.words) for doc in docs]
+        for window, predicted in zip(windows, predictions, strict=True):
+            for (word, _), (label, prob) in zip(window.targets, predicted, strict=True):
+                labels[window.doc][word] = (self.labels[label], prob)
+        return labels
+
+    def _encode(self, words: list[str]) -> tuple[list[list[int]], list[list[tuple[int, int]]]]:
+        """Sub-word ids and in-word character offsets of each word, each word encoded on its own."""
+        if not words:
+            return [], []
+        batch = self.tokenizer(
+            words,
+            add_special_tokens=False,
+            return_offsets_mapping=True,
+            return_attention_mask=False,
+            return_token_type_ids=False,
+        )
+        return batch["input_ids"], batch["offset_mapping"]
+
+    def _types(
+        self, doc: Segmentation, offsets: list[list[tuple[int, int]]], pieces: list[list[int]]
+    ) -> list[list[int]]:
+        """Token types of each word's sub-words: case-shape ids of the original characters, or all 0."""
+        if not self.case_feature:
+            return [[0] * len(p) for p in pieces]
+        return [
+            case_shape_ids(doc.text, [(start + s, start + e) for s, e in spans])
+            for (start, _), spans in zip(doc.words, offsets, strict=True)
+        ]
+
+    def _max_length(self) -> int:
+        limits = [self.config.max_length, getattr(self.model.config, "max_position_embeddings", None)]
+        if self.config.max_length is None and self.tokenizer.model_max_length < 1_000_000:
+            limits.append(self.tokenizer.model_max_length)
+        known = [limit for limit in limits if limit]
+        return min(known) if known else _FALLBACK_MAX_LENGTH
+
+
+def _special_tokens(tokenizer: PreTrainedTokenizerBase) -> tuple[list[int], list[int]]:
+    """Ids around every input: [CLS]/[SEP] for BERT, <s>/</s> where there are no CLS/SEP tokens."""
+    before = tokenizer.cls_token_id if tokenizer.cls_token_id is not None else tokenizer.bos_token_id
+    after = tokenizer.sep_token_id if tokenizer.sep_token_id is not None else tokenizer.eos_token_id
+    return ([before] if before is not None else []), ([after] if after is not None else [])
+
+
+def _entities(doc: Segmentation, labels: list[WordLabel]) -> list[Entity]:
+    entities: list[Entity] = []
+    for first, end in doc.sentences:
+        sentence = labels[first:end]
+        entities += merge_entities(
+            doc.text, doc.words[first:end], [label for label, _ in sentence], [prob for _, prob in sentence]
+        )
+    return entities
