@@ -46,7 +46,9 @@ class AnalogySearch:
             raise LocalizeError(f"unknown anchor word {word!r}: not in the vectors' vocabulary")
         return key
 
-    def _candidates(self, key: str, fine: tuple[str, ...] | None, anchors: Anchors) -> tuple[tuple[str, float], ...]:
+    def _candidates(
+        self, key: str, fine: tuple[str, ...] | None, anchors: Anchors
+    ) -> tuple[tuple[str, float], ...]:
         """Ranked (vocabulary word, cosine to the analogy point), best first, already filtered."""
         target, source = self.index.unit(anchors.target), self.index.unit(anchors.source)
         query = self.index.unit(key) + target - source
@@ -68,7 +70,13 @@ class AnalogySearch:
         return sorted(hits, key=lambda hit: -hit[1])[:n]
 
     def _allowed(
-        self, word: str, original: str, anchors: Anchors, target: np.ndarray, source: np.ndarray, position: int
+        self,
+        word: str,
+        original: str,
+        anchors: Anchors,
+        target: np.ndarray,
+        source: np.ndarray,
+        position: int,
     ) -> bool:
         low = word.lower()
         if low in anchors.banned or low.startswith(anchors.prefixes):

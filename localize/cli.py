@@ -20,8 +20,11 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     defaults = LocalizeConfig()
     parser = argparse.ArgumentParser(prog="python -m localize", description=__doc__)
     parser.add_argument("file", help="text file, or - for stdin")
-    parser.add_argument("--entities", help="JSON lines from `python -m ner` ({'file', 'entities'}); "
-                        "without it the text is tagged with the ner package")
+    parser.add_argument(
+        "--entities",
+        help="JSON lines from `python -m ner` ({'file', 'entities'}); "
+        "without it the text is tagged with the ner package",
+    )
     parser.add_argument("--target", default=defaults.target)
     parser.add_argument("--source", default=defaults.source)
     parser.add_argument("--vectors", help="vectors file (.kv, word2vec .bin/.txt, GloVe .txt) or gensim name")

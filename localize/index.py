@@ -61,5 +61,6 @@ class VectorIndex:
         found = top if positions is None else positions[top]
         return [(int(p), float(sims[t])) for p, t in zip(found, top, strict=True)]
 
+
 def _searchable(word: str) -> bool:
     return bool(_WORDLIKE.match(word)) and word.lower() not in STOP_WORDS and not word.endswith(".")

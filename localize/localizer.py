@@ -30,7 +30,9 @@ class Localizer:
         self.config = config or LocalizeConfig()
         self.name = name
         self.index = VectorIndex(kv, self.config.search_vocab)
-        self.types = TypeFilter(self.index, self.config.type_k) if self.config.vector_type_filter else None
+        self.types = (
+            TypeFilter.build(self.index, self.config.type_k) if self.config.vector_type_filter else None
+        )
         self.search = AnalogySearch(self.index, self.types, self.config)
         depth = max(self.config.probe_candidates, self.config.alternatives + 1)
         self.resolver = Resolver(self.search, self.types, depth)
@@ -56,7 +58,9 @@ class Localizer:
         anchors = self.search.anchors(target or self.config.target, source or self.config.source)
         mentions = mentions_from_entities(text, entities)
         selected = set(self.config.types if types is None else types)
-        chosen = self._choose(text, [m for m in mentions if m.entity_group in selected], anchors, type_checker)
+        chosen = self._choose(
+            text, [m for m in mentions if m.entity_group in selected], anchors, type_checker
+        )
         records = [self._record(m, chosen, selected) for m in mentions]
         return self._finish(text, records, anchors)
 
@@ -80,7 +84,9 @@ class Localizer:
     ) -> dict[Key, Resolution]:
         n = self.config.probe_candidates
         keys = [k for k, r in own.items() if r.choices]
-        rendered = {k: [c.render(firsts[k].text, self.index.lowercase) for c in own[k].choices[:n]] for k in keys}
+        rendered = {
+            k: [c.render(firsts[k].text, self.index.lowercase) for c in own[k].choices[:n]] for k in keys
+        }
         requests = [(firsts[k].start, firsts[k].end, k[0], rendered[k]) for k in keys]
         verdicts = probe.accepted(checker, text, requests)
         out = dict(own)
@@ -91,7 +97,9 @@ class Localizer:
             out[key] = Resolution(kept + rest, None) if kept else Resolution((), reason)
         return out
 
-    def _record(self, mention: Mention, chosen: dict[Key, tuple[Resolution, Key]], selected: set[str]) -> Replacement:
+    def _record(
+        self, mention: Mention, chosen: dict[Key, tuple[Resolution, Key]], selected: set[str]
+    ) -> Replacement:
         record = Replacement(mention.text, mention.entity_group, mention.start, mention.end)
         if mention.entity_group not in selected:
             record.reason = f"type {mention.entity_group} not selected"
@@ -101,7 +109,9 @@ class Localizer:
         if not resolution.choices:
             record.reason = resolution.reason
             return record
-        choices = [_follow(c, key, full) for c in resolution.choices] if full != key else list(resolution.choices)
+        choices = (
+            [_follow(c, key, full) for c in resolution.choices] if full != key else list(resolution.choices)
+        )
         texts = list(dict.fromkeys(c.render(mention.text, self.index.lowercase) for c in choices))
         texts = [t for t in texts if t != mention.text]
         if full != key:
@@ -145,4 +155,3 @@ def _distinct(own: dict[Key, Resolution]) -> dict[Key, Resolution]:
             used.add((choices[0].phrase, choices[0].words))
         out[key] = Resolution(choices, resolution.reason)
     return out
-

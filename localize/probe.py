@@ -1,4 +1,4 @@
-"""Optional "same kind" check with an injected tagger: keep choices the tagger labels with the original type."""
+"""Optional "same kind" check: keep choices an injected tagger labels with the original type."""
 
 from __future__ import annotations
 

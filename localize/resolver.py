@@ -71,15 +71,21 @@ class Resolver:
         single = len(tokens) == 1
         hits = [self._hits(k, self._fine(k, group, single), anchors) if k else [] for k in keys]
         if not any(hits):
-            return Resolution((), f"no {group} candidate closer to {anchors.target!r} than to {anchors.source!r}")
+            return Resolution(
+                (), f"no {group} candidate closer to {anchors.target!r} than to {anchors.source!r}"
+            )
         choices = []
         for rank in range(self.depth):
             picked = [h[min(rank, len(h) - 1)] if h else None for h in hits]
             scores = [p[1] for p in picked if p]
-            choices.append(Choice(sum(scores) / len(scores), words=tuple(p[0] if p else None for p in picked)))
+            choices.append(
+                Choice(sum(scores) / len(scores), words=tuple(p[0] if p else None for p in picked))
+            )
         return Resolution(tuple(dict.fromkeys(choices)))
 
-    def _hits(self, key: str, fine: tuple[str, ...] | None | bool, anchors: Anchors) -> list[tuple[str, float]]:
+    def _hits(
+        self, key: str, fine: tuple[str, ...] | None | bool, anchors: Anchors
+    ) -> list[tuple[str, float]]:
         if fine is False:  # a generic word inside a name ("United", "Bank"): keep it
             return []
         return list(self.search.candidates(key, fine, anchors)[: self.depth])

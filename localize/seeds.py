@@ -108,7 +108,12 @@ SEEDS: dict[str, tuple[str, ...]] = {
 }
 
 COARSE: dict[str, str] = {
-    "PER": "PER", "CITY": "LOC", "COUNTRY": "LOC", "ORG": "ORG", "NORP": "OTHER", "OTHER": "OTHER"
+    "PER": "PER",
+    "CITY": "LOC",
+    "COUNTRY": "LOC",
+    "ORG": "ORG",
+    "NORP": "OTHER",
+    "OTHER": "OTHER",
 }
 
 STOP_WORDS: frozenset[str] = frozenset(

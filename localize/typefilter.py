@@ -20,6 +20,13 @@ class TypeFilter:
         self.labels = self._label(index.matrix)
         self.blocks = {c: index.block(np.flatnonzero(self.labels == i)) for i, c in enumerate(self.classes)}
 
+    @classmethod
+    def build(cls, index: VectorIndex, k: int, min_seeds: int = 10) -> TypeFilter | None:
+        """None when the vocabulary holds too few seed words of some class for the vote to mean anything
+        (tiny or domain-specific vectors); the localizer then searches without a type filter."""
+        found = {c: sum(index.lookup(w) is not None for w in words) for c, words in SEEDS.items()}
+        return cls(index, k) if min(found.values()) >= min_seeds else None
+
     def classify(self, unit_vector: np.ndarray) -> str:
         return self.classes[int(self._label(unit_vector[None, :])[0])]
 
@@ -32,7 +39,11 @@ class TypeFilter:
 
     def _seed_matrix(self, words: tuple[str, ...]) -> np.ndarray:
         keys = [key for key in map(self.index.lookup, words) if key is not None]
-        return np.stack([self.index.unit(key) for key in keys]) if keys else np.zeros((0, self.index.kv.vector_size))
+        return (
+            np.stack([self.index.unit(key) for key in keys])
+            if keys
+            else np.zeros((0, self.index.kv.vector_size))
+        )
 
     def _label(self, units: np.ndarray, chunk: int = 20_000) -> np.ndarray:
         out = np.empty(len(units), dtype=np.int8)

@@ -76,8 +76,9 @@ def _load_downloader(name: str) -> KeyedVectors:
 
         model = gensim.downloader.load(name)
     except Exception as exc:
-        raise LocalizeError(f"could not load vectors '{name}' (no such file; gensim.downloader: "
-                            f"{_one_line(exc)})") from exc
+        raise LocalizeError(
+            f"could not load vectors '{name}' (no such file; gensim.downloader: {_one_line(exc)})"
+        ) from exc
     if not isinstance(model, KeyedVectors):
         raise LocalizeError(f"gensim.downloader '{name}' is not a word-vector model")
     return model
