@@ -14,16 +14,20 @@ from dataclasses import dataclass
 
 Span = tuple[int, int]
 
-# Anything that is not part of a word: whitespace, control and invisible format characters, lone surrogates
-# (the tokenizer cannot encode those). Zero-width (non-)joiners stay: they belong inside words.
+# Anything that is not part of a word: whitespace, control characters, lone surrogates (the tokenizer cannot
+# encode those) and invisible format characters, except the soft hyphen and zero-width (non-)joiners, which
+# belong inside words.
 _SEPARATORS = (
-    "\\s\x00-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ud800-\udfff"
+    "\\s\x00-\x1f\x7f-\x9f\ud800-\udfff\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
+    "\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
 )
 _CHUNK = re.compile(f"[^{_SEPARATORS}]+")
 _LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _CJK = re.compile(
     "([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002a6df\U0002a700-\U0002ebef\U0002f800-\U0002fa1f])"
 )
+_DOTTED = re.compile(r"(?:[^\W\d_]+\.){2,}")  # U.S., e.g., Ph.D.
 _POSSESSIVE = re.compile(r"['\u2019][sS]$")
 _SENTENCE_END = frozenset(".!?\u2026\u3002\uff01\uff1f\u203c\u2047\u2048\u2049")
 _CLOSERS = frozenset("\"')]}\u2019\u201d\u00bb\u300d\u300f")
@@ -170,7 +174,7 @@ def _is_punct(char: str) -> bool:
 
 
 def _is_abbreviation(word: str) -> bool:
-    if not word.endswith(".") or len(word) < 2:
-        return False
+    if _DOTTED.fullmatch(word):
+        return True
     stem = word[:-1]
-    return "." in stem or (len(stem) == 1 and stem.isalpha()) or stem.lower() in _ABBREVIATIONS
+    return word.endswith(".") and ((len(stem) == 1 and stem.isalpha()) or stem.lower() in _ABBREVIATIONS)

@@ -1,0 +1,86 @@
+"""Raw text -> CoNLL-style words and sentences, with exact character spans."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ner.text import segment, split_words
+
+SPECIAL = list(
+    "\ud800\xad\U000e0041\n\r\t\x00\x07\x1b\x7f\u200b\u200d\u200e\u202e\ufeff\xa0\u3000.,;:!?()[]\"'-\u2019\u2026"
+)
+TEXTS = st.text(
+    alphabet=st.one_of(st.characters(codec="utf-8"), st.sampled_from(SPECIAL), st.sampled_from("aZ ")),
+    max_size=80,
+)
+
+
+def words(text: str) -> list[str]:
+    return [text[s:e] for s, e in split_words(text)]
+
+
+def sentences(text: str) -> list[str]:
+    doc = segment(text)
+    return [" ".join(text[s:e] for s, e in doc.words[a:b]) for a, b in doc.sentences]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("(Reuters).", ["(", "Reuters", ")", "."]),
+        ("Paris, France; Berlin:", ["Paris", ",", "France", ";", "Berlin", ":"]),
+        ("U.S. AL-AIN 1996-08-22 O'Neill 3.5", ["U.S.", "AL-AIN", "1996-08-22", "O'Neill", "3.5"]),
+        ("Hanson Corp. and Mr. J. Smith", ["Hanson", "Corp.", "and", "Mr.", "J.", "Smith"]),
+        ("Germany's players' \"best\"", ["Germany", "'s", "players", "'", '"', "best", '"']),
+        ("Wait... what?!", ["Wait", "...", "what", "?", "!"]),
+        ("北京欢迎你 in 東京", ["北", "京", "欢", "迎", "你", "in", "東", "京"]),
+        ("café😀 naïve\tשלום, עולם", ["café😀", "naïve", "שלום", ",", "עולם"]),
+        ("a\x00b\u200bc d\u200de", ["a", "b", "c", "d\u200de"]),
+        ("", []),
+        (" \n\t\r ", []),
+    ],
+)
+def test_words_follow_conll_tokenization(text: str, expected: list[str]) -> None:
+    assert words(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("He left. She came.\nNew line", ["He left .", "She came .", "New line"]),
+        ("Mr. Smith went to Washington. Then home", ["Mr. Smith went to Washington .", "Then home"]),
+        ('He said "Go." Then he left', ['He said " Go . "', "Then he left"]),
+        ("Prices fell 3 p.m. yesterday. ok? fine", ["Prices fell 3 p.m. yesterday . ok ? fine"]),
+        ("title\r\n\r\nbody", ["title", "body"]),
+        ("", []),
+    ],
+)
+def test_sentences_end_at_line_breaks_and_final_punctuation(text: str, expected: list[str]) -> None:
+    assert sentences(text) == expected
+
+
+def is_separator(char: str) -> bool:
+    """Whitespace and invisible characters; the soft hyphen and zero-width (non-)joiners are word-internal."""
+    category = unicodedata.category(char)
+    return char.isspace() or category in ("Cc", "Cs") or (category == "Cf" and char not in "\xad\u200c\u200d")
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXTS)
+def test_word_spans_are_exact_ordered_and_cover_every_visible_character(text: str) -> None:
+    doc = segment(text)
+    covered = set()
+    previous_end = 0
+    for start, end in doc.words:
+        word = text[start:end]
+        assert previous_end <= start < end <= len(text)
+        assert word == word.strip() and not is_separator(word[0]) and not is_separator(word[-1])
+        covered.update(range(start, end))
+        previous_end = end
+    assert all(is_separator(c) for i, c in enumerate(text) if i not in covered)
+    assert [i for a, b in doc.sentences for i in range(a, b)] == list(range(len(doc.words)))
+    assert all(a < b for a, b in doc.sentences)
