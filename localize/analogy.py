@@ -47,43 +47,53 @@ class AnalogySearch:
         return key
 
     def _candidates(
-        self, key: str, fine: tuple[str, ...] | None, anchors: Anchors
+        self, key: str, fine: tuple[str, ...] | None, anchors: Anchors, limit: int
     ) -> tuple[tuple[str, float], ...]:
-        """Ranked (vocabulary word, cosine to the analogy point), best first, already filtered."""
+        """Up to ``limit`` (vocabulary word, cosine to the analogy point), best first, already filtered.
+        Looks at a few dozen neighbours first and widens to ``topn`` only when filters reject too many."""
         target, source = self.index.unit(anchors.target), self.index.unit(anchors.source)
         query = self.index.unit(key) + target - source
         query /= np.linalg.norm(query) or 1.0
-        hits = self._search(query, fine)
-        original = key.lower()
-        out = []
-        for position, score in hits:
-            word = self.index.words[position]
-            if self._allowed(word, original, anchors, target, source, position):
-                out.append((word, score))
+        out: list[tuple[str, float]] = []
+        for n in sorted({min(8 * limit, self.config.topn), self.config.topn}):
+            positions, sims = self._search(query, fine, n)
+            out = self._filter(positions, sims, key.lower(), anchors, target - source, limit)
+            if len(out) >= limit or len(positions) < n:  # enough, or nothing more to widen to
+                break
         return tuple(out)
 
-    def _search(self, query: np.ndarray, fine: tuple[str, ...] | None) -> list[tuple[int, float]]:
-        n = self.config.topn
+    def _search(
+        self, query: np.ndarray, fine: tuple[str, ...] | None, n: int
+    ) -> tuple[np.ndarray, np.ndarray]:
         if fine is None or self.types is None:
             return self.index.nearest(query, n)
-        hits = [hit for c in fine for hit in self.index.nearest(query, n, self.types.blocks[c])]
-        return sorted(hits, key=lambda hit: -hit[1])[:n]
+        found = [self.index.nearest(query, n, self.types.blocks[c]) for c in fine]
+        positions, sims = np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found])
+        order = np.argsort(-sims, kind="stable")[:n]
+        return positions[order], sims[order]
 
-    def _allowed(
+    def _filter(
         self,
-        word: str,
+        positions: np.ndarray,
+        sims: np.ndarray,
         original: str,
         anchors: Anchors,
-        target: np.ndarray,
-        source: np.ndarray,
-        position: int,
-    ) -> bool:
+        direction: np.ndarray,
+        limit: int,
+    ) -> list[tuple[str, float]]:
+        closer = self.index.matrix[positions] @ direction > 0  # cos(word, target) > cos(word, source)
+        out = []
+        for position, score, ok in zip(positions.tolist(), sims.tolist(), closer.tolist(), strict=True):
+            word = self.index.words[position]
+            if (ok or not self.config.require_closer_to_target) and self._allowed(word, original, anchors):
+                out.append((word, score))
+                if len(out) == limit:
+                    break
+        return out
+
+    @staticmethod
+    def _allowed(word: str, original: str, anchors: Anchors) -> bool:
         low = word.lower()
         if low in anchors.banned or low.startswith(anchors.prefixes):
             return False
-        if low.startswith(original) or original.startswith(low):  # "paris" -> "parisian", "mitchells"
-            return False
-        if not self.config.require_closer_to_target:
-            return True
-        row = self.index.matrix[position]
-        return float(row @ target) > float(row @ source)
+        return not (low.startswith(original) or original.startswith(low))  # "paris" -> "parisian"

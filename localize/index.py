@@ -49,18 +49,17 @@ class VectorIndex:
 
     def nearest(
         self, query: np.ndarray, n: int, block: tuple[np.ndarray, np.ndarray] | None = None
-    ) -> list[tuple[int, float]]:
-        """Top ``n`` (position in ``self.words``, cosine) for a unit ``query``, optionally within a block."""
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Top ``n`` positions in ``self.words`` and their cosines to a unit ``query``, best first."""
         positions, matrix = block if block is not None else (None, self.matrix)
-        sims = matrix @ query
+        # einsum's plain loop beats multi-threaded BLAS gemv by 10x when the cores are busy elsewhere.
+        sims = np.einsum("ij,j->i", matrix, query)
         n = min(n, len(sims))
         if n == 0:
-            return []
-        top = np.argpartition(-sims, n - 1)[:n]
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        top = np.argpartition(sims, len(sims) - n)[-n:]
         top = top[np.argsort(-sims[top], kind="stable")]
-        found = top if positions is None else positions[top]
-        return [(int(p), float(sims[t])) for p, t in zip(found, top, strict=True)]
-
+        return (top if positions is None else positions[top]), sims[top]
 
 def _searchable(word: str) -> bool:
     return bool(_WORDLIKE.match(word)) and word.lower() not in STOP_WORDS and not word.endswith(".")

@@ -88,7 +88,7 @@ class Resolver:
     ) -> list[tuple[str, float]]:
         if fine is False:  # a generic word inside a name ("United", "Bank"): keep it
             return []
-        return list(self.search.candidates(key, fine, anchors)[: self.depth])
+        return list(self.search.candidates(key, fine, anchors, self.depth))
 
     def _fine(self, key: str, group: str, whole: bool = True) -> tuple[str, ...] | None | bool:
         """Fine classes to search: the word's own class when it fits the entity type ("Paris" -> CITY).
