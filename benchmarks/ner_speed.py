@@ -1,0 +1,80 @@
+"""Throughput of ``ner`` vs the ``transformers`` token-classification pipeline, same model, same texts.
+
+    python benchmarks/ner_speed.py [--model DIR] [--docs N] [--batch-sizes 8,32] [--quantize] [--threads N]
+
+Texts are the CoNLL++ test documents as raw text (tokens joined by spaces, a line per sentence). The
+pipeline uses aggregation "simple" and stride 128 (without a stride it truncates long documents), at its
+default batch size and at each of ``--batch-sizes``; the best is reported too. Ratios are from one run,
+after one warm-up call each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
+
+from ner_rawtext import DATA, load_pipeline, read_documents, render  # noqa: E402  (benchmarks/ is on sys.path)
+
+from ner import EntityTagger, NerConfig  # noqa: E402
+
+
+def timed(run: Callable[[list[str]], object], texts: list[str]) -> float:
+    run(texts[:2])  # warm-up
+    start = time.perf_counter()
+    run(texts)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--model", help="model directory (default: models/ner-default)")
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--docs", type=int, help="only the first N test documents")
+    parser.add_argument(
+        "--batch-sizes", default="8,32", help="pipeline batch sizes to try besides the default"
+    )
+    parser.add_argument(
+        "--quantize", action="store_true", help="also time ner with int8 dynamic quantization"
+    )
+    parser.add_argument("--threads", type=int, help="torch threads (default: torch's choice)")
+    args = parser.parse_args()
+
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    texts = [render(doc, "spaced").text for doc in read_documents(args.data / "test.txt")[: args.docs]]
+    words = sum(len(text.split()) for text in texts)
+    tagger = EntityTagger.load(args.model)
+    pipe = load_pipeline(None, tagger)
+    print(
+        f"model: {args.model or 'models/ner-default'}  documents: {len(texts)}  words: {words}  "
+        f"torch threads: {torch.get_num_threads()}"
+    )
+
+    seconds = {"ner": timed(tagger, texts)}
+    if args.quantize:
+        seconds["ner int8"] = timed(EntityTagger.load(args.model, NerConfig(quantize=True)), texts)
+    seconds["pipeline default batch"] = timed(pipe, texts)
+    for size in [int(s) for s in args.batch_sizes.split(",") if s]:
+        seconds[f"pipeline batch {size}"] = timed(lambda t, size=size: pipe(t, batch_size=size), texts)
+    default = seconds["pipeline default batch"]
+    best = min(value for name, value in seconds.items() if name.startswith("pipeline"))
+    for name, value in seconds.items():
+        print(
+            f"{name:24s} {value:7.2f} s  {words / value:8.0f} words/s  "
+            f"x{default / value:5.2f} vs pipeline default  x{best / value:5.2f} vs pipeline best"
+        )
+
+
+if __name__ == "__main__":
+    main()
