@@ -1,0 +1,45 @@
+"""All training settings in one dataclass; the command line is generated from its fields."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import MISSING, dataclass, field, fields
+
+
+@dataclass
+class TrainConfig:
+    data: str = field(default="conllpp", metadata={"help": "'conllpp' (hub) or a directory of CoNLL files"})
+    model: str = field(default="bert-base-cased", metadata={"help": "hub id or local model directory"})
+    output_dir: str = field(default="runs/ner", metadata={"help": "checkpoints, best model and metrics"})
+    epochs: int = 3
+    batch_size: int = 32
+    learning_rate: float = 5e-5
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.1
+    max_grad_norm: float = 1.0
+    max_length: int = 512
+    seed: int = 42
+    context_tokens: int = field(default=0, metadata={"help": "sub-words of neighbouring sentences per side"})
+    label_all_tokens: bool = field(default=False, metadata={"help": "continuation pieces get the I- label"})
+    case_feature: bool = field(
+        default=False, metadata={"help": "feed a case-shape id per sub-word through token-type embeddings"}
+    )
+    mixed_precision: str = field(default="auto", metadata={"help": "auto (bf16/fp16 on GPU), no, fp16, bf16"})
+    save_steps: int = field(default=0, metadata={"help": "also checkpoint every N steps (0: per epoch only)"})
+    resume: bool = field(default=False, metadata={"help": "continue from the last checkpoint in output_dir"})
+    limit_sentences: int = field(default=0, metadata={"help": "use only the first N sentences per split"})
+    eval_batch_size: int = 64
+
+
+def parse_args(argv: list[str] | None = None) -> TrainConfig:
+    parser = argparse.ArgumentParser(prog="python -m training", description="Fine-tune an encoder for NER.")
+    for spec in fields(TrainConfig):
+        flag = "--" + spec.name.replace("_", "-")
+        help_text = spec.metadata.get("help", "")
+        default = spec.default if spec.default is not MISSING else None
+        if spec.type in ("bool", bool):
+            parser.add_argument(flag, action="store_true", help=help_text)
+        else:
+            kind = {"int": int, "float": float}.get(str(spec.type), str)
+            parser.add_argument(flag, type=kind, default=default, help=f"{help_text} (default: {default})")
+    return TrainConfig(**vars(parser.parse_args(argv)))

@@ -1,0 +1,130 @@
+"""Entity-level evaluation with seqeval (strict IOB2, plus the default mode for comparison).
+
+``python -m training.evaluate MODEL_DIR --data DIR|conllpp --split test [--output report.json]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import torch
+from accelerate import Accelerator
+from seqeval.metrics import classification_report, f1_score
+from seqeval.scheme import IOB2
+from torch.utils.data import DataLoader
+from tqdm.auto import tqdm
+from transformers import AutoModelForTokenClassification, DataCollatorForTokenClassification
+
+from .casing import uses_case_feature
+from .conll import load_data
+from .errors import DataError
+from .features import IGNORE, encode_split
+from .modeling import load_tokenizer
+
+
+def length_sorted_batches(lengths: list[int], batch_size: int) -> list[list[int]]:
+    order = sorted(range(len(lengths)), key=lengths.__getitem__)
+    return [order[start : start + batch_size] for start in range(0, len(order), batch_size)]
+
+
+def evaluation_loader(encoded, tokenizer, batch_size: int) -> DataLoader:
+    lengths = [len(ids) for ids in encoded["input_ids"]]
+    return DataLoader(
+        encoded,
+        batch_sampler=length_sorted_batches(lengths, batch_size),
+        collate_fn=DataCollatorForTokenClassification(tokenizer),
+    )
+
+
+@torch.inference_mode()
+def predict_tags(model, loader: DataLoader, accelerator: Accelerator) -> tuple[list[list[str]], list[list[str]]]:
+    """Gold and predicted tags of every labelled position, sentence by sentence."""
+    model.eval()
+    id2label = accelerator.unwrap_model(model).config.id2label
+    gold, predicted = [], []
+    for batch in tqdm(loader, desc="evaluate", leave=False, disable=not accelerator.is_local_main_process):
+        logits = model(**{k: v for k, v in batch.items() if k != "labels"}).logits
+        labels = accelerator.pad_across_processes(batch["labels"], dim=1, pad_index=IGNORE)
+        guesses = accelerator.pad_across_processes(logits.argmax(-1), dim=1, pad_index=IGNORE)
+        labels, guesses = accelerator.gather_for_metrics((labels, guesses))
+        for row_labels, row_guesses in zip(labels.tolist(), guesses.tolist(), strict=True):
+            keep = [i for i, label in enumerate(row_labels) if label != IGNORE]
+            gold.append([id2label[row_labels[i]] for i in keep])
+            predicted.append([id2label[row_guesses[i]] for i in keep])
+    return gold, predicted
+
+
+def seqeval_report(gold: list[list[str]], predicted: list[list[str]]) -> dict:
+    """Strict IOB2 precision/recall/F1 per type and overall, plus the default (lenient) mode's F1."""
+    table = classification_report(gold, predicted, mode="strict", scheme=IOB2, output_dict=True, zero_division=0)
+    as_floats = {name: {k: float(v) for k, v in row.items()} for name, row in table.items()}
+    micro = as_floats.pop("micro avg")
+    for summary in ("macro avg", "weighted avg"):
+        as_floats.pop(summary, None)
+    return {
+        "precision": micro["precision"],
+        "recall": micro["recall"],
+        "f1": micro["f1-score"],
+        "per_type": as_floats,
+        "f1_default_mode": float(f1_score(gold, predicted)),
+        "sentences": len(gold),
+    }
+
+
+def format_report(report: dict) -> str:
+    lines = [f"{'type':<6} {'P':>7} {'R':>7} {'F1':>7} {'n':>6}"]
+    for name, row in sorted(report["per_type"].items()):
+        lines.append(
+            f"{name:<6} {100 * row['precision']:7.2f} {100 * row['recall']:7.2f} "
+            f"{100 * row['f1-score']:7.2f} {int(row['support']):6d}"
+        )
+    lines.append(
+        f"{'all':<6} {100 * report['precision']:7.2f} {100 * report['recall']:7.2f} {100 * report['f1']:7.2f}"
+        f"   (strict IOB2; default-mode F1 {100 * report['f1_default_mode']:.2f})"
+    )
+    return "\n".join(lines)
+
+
+def evaluate_model_dir(model_dir: str, data: str, split: str, batch_size: int = 64, limit: int = 0) -> dict:
+    tokenizer = load_tokenizer(model_dir)
+    model = AutoModelForTokenClassification.from_pretrained(model_dir, dtype=torch.float32)
+    dataset = load_data(data)[split]
+    if limit:
+        dataset = dataset.select(range(min(limit, len(dataset))))
+    encoded = encode_split(
+        dataset,
+        tokenizer,
+        context_tokens=getattr(model.config, "context_tokens", 0) or 0,
+        case_feature=uses_case_feature(model.config),
+    )
+    accelerator = Accelerator()
+    model, loader = accelerator.prepare(model, evaluation_loader(encoded, tokenizer, batch_size))
+    return seqeval_report(*predict_tags(model, loader, accelerator))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m training.evaluate", description=__doc__.splitlines()[0])
+    parser.add_argument("model_dir")
+    parser.add_argument("--data", default="conllpp")
+    parser.add_argument("--split", default="test", choices=["train", "validation", "dev", "test"])
+    parser.add_argument("--output", help="write the report as JSON here")
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--limit-sentences", type=int, default=0)
+    args = parser.parse_args(argv)
+    split = "validation" if args.split == "dev" else args.split
+    try:
+        report = evaluate_model_dir(args.model_dir, args.data, split, args.batch_size, args.limit_sentences)
+    except (DataError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(format_report(report))
+    if args.output:
+        Path(args.output).write_text(json.dumps(report, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,50 @@
+"""A short model card (README.md) beside the saved model: what it is, how it was trained, how well it does."""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import asdict
+from pathlib import Path
+
+
+def row(split: str, name: str, f1: float, precision: float, recall: float) -> str:
+    return f"| {split} | {name} | {100 * f1:.2f} | {100 * precision:.2f} | {100 * recall:.2f} |"
+
+
+def figures(split: str, report: dict) -> list[str]:
+    rows = [row(split, "all", report["f1"], report["precision"], report["recall"])]
+    for name, scores in sorted(report["per_type"].items()):
+        rows.append(row(split, name, scores["f1-score"], scores["precision"], scores["recall"]))
+    return rows
+
+
+def write_model_card(folder: Path, cfg, metrics: dict) -> None:
+    settings = {k: v for k, v in asdict(cfg).items() if k not in ("resume", "output_dir")}
+    command = "python -m training " + " ".join(
+        f"--{k.replace('_', '-')}" if v is True else f"--{k.replace('_', '-')} {shlex.quote(str(v))}"
+        for k, v in settings.items()
+        if v is not False
+    )
+    table = ["| split | type | F1 | precision | recall |", "|---|---|---|---|---|"]
+    for split in ("dev", "test"):
+        if split in metrics:
+            table += figures(split, metrics[split])
+    text = [
+        "---",
+        "library_name: transformers",
+        "pipeline_tag: token-classification",
+        "tags: [ner, conll2003, conllpp]",
+        "---",
+        "# Named-entity recognition model (PER, LOC, ORG, MISC)",
+        "",
+        f"Fine-tuned from `{cfg.model}` on `{cfg.data}` by this project's `python -m training`.",
+        "Scores are seqeval entity-level, strict mode, IOB2 scheme, on gold CoNLL words.",
+        "",
+        *table,
+        "",
+        f"Best dev epoch: {metrics.get('epoch')}. Command:",
+        "",
+        f"    {command}",
+        "",
+    ]
+    (folder / "README.md").write_text("\n".join(text))

@@ -1,0 +1,197 @@
+"""Fine-tune an encoder for NER, top to bottom: data, model, batches, optimizer, loop, evaluation, saving.
+
+``python -m training --model bert-base-cased --data conllpp --output-dir runs/bert`` (same command under
+``accelerate launch`` for one or many GPUs).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+import time
+from pathlib import Path
+
+import torch
+from accelerate import Accelerator
+from accelerate.utils import set_seed
+from torch.utils.data import DataLoader
+from tqdm.auto import tqdm
+from transformers import (
+    AutoModelForTokenClassification,
+    DataCollatorForTokenClassification,
+    get_linear_schedule_with_warmup,
+)
+from transformers.trainer_pt_utils import LengthGroupedSampler
+
+from .checkpoint import load_checkpoint, replace_atomically, save_checkpoint
+from .config import TrainConfig, parse_args
+from .conll import LABELS, load_data
+from .errors import DataError
+from .evaluate import evaluation_loader, format_report, predict_tags, seqeval_report
+from .features import encode_split
+from .model_card import write_model_card
+from .modeling import load_model, load_tokenizer, save_model
+
+
+def pick_precision(setting: str) -> str:
+    if setting != "auto":
+        return setting
+    if not torch.cuda.is_available():
+        return "no"
+    return "bf16" if torch.cuda.is_bf16_supported() else "fp16"
+
+
+def epoch_batches(lengths: list[int], batch_size: int, seed: int, epoch: int) -> list[list[int]]:
+    """Shuffled, length-grouped batches; the same seed and epoch always give the same batches (for resume)."""
+    generator = torch.Generator().manual_seed(seed + epoch)
+    order = list(LengthGroupedSampler(batch_size, lengths=lengths, generator=generator))
+    return [order[start : start + batch_size] for start in range(0, len(order), batch_size)]
+
+
+def optimizer_for(model, cfg: TrainConfig) -> torch.optim.AdamW:
+    """AdamW with weight decay on weights only (not biases or LayerNorm), as in the BERT recipe."""
+    no_decay = ("bias", "LayerNorm.weight", "layer_norm.weight")
+    groups = [
+        {
+            "params": [p for n, p in model.named_parameters() if not n.endswith(no_decay)],
+            "weight_decay": cfg.weight_decay,
+        },
+        {"params": [p for n, p in model.named_parameters() if n.endswith(no_decay)], "weight_decay": 0.0},
+    ]
+    return torch.optim.AdamW(groups, lr=cfg.learning_rate)
+
+
+def limited(raw, limit: int):
+    if not limit:
+        return raw
+    return raw.__class__({split: ds.select(range(min(limit, len(ds)))) for split, ds in raw.items()})
+
+
+def save_best(accelerator: Accelerator, model, tokenizer, output_dir: Path, metrics: dict, cfg: TrainConfig) -> None:
+    def write(folder: Path) -> None:
+        if accelerator.is_main_process:
+            save_model(accelerator.unwrap_model(model), tokenizer, folder)
+            (folder / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
+            write_model_card(folder, cfg, metrics)
+
+    replace_atomically(output_dir / "best", write, accelerator)
+
+
+def train(cfg: TrainConfig) -> dict:
+    accelerator = Accelerator(mixed_precision=pick_precision(cfg.mixed_precision))
+    set_seed(cfg.seed)
+    output_dir = Path(cfg.output_dir)
+    say = accelerator.print
+
+    # 1. Data: a DatasetDict with the hub's features, whichever the source.
+    raw = limited(load_data(cfg.data), cfg.limit_sentences)
+    say(f"data: {', '.join(f'{split} {len(ds)}' for split, ds in raw.items())} sentences")
+
+    # 2. Tokenizer and model; the model's config records what inference must reproduce.
+    tokenizer = load_tokenizer(cfg.model)
+    model = load_model(cfg.model, LABELS, cfg.case_feature, cfg.context_tokens)
+    encode = dict(context_tokens=cfg.context_tokens, case_feature=cfg.case_feature, max_length=cfg.max_length)
+    train_set = encode_split(raw["train"], tokenizer, label_all_tokens=cfg.label_all_tokens, **encode)
+    dev_loader = evaluation_loader(encode_split(raw["validation"], tokenizer, **encode), tokenizer, cfg.eval_batch_size)
+    lengths = [len(ids) for ids in train_set["input_ids"]]
+    collator = DataCollatorForTokenClassification(
+        tokenizer, pad_to_multiple_of=8 if accelerator.device.type == "cuda" else None
+    )
+
+    # 3. Optimizer and a linear warm-up/decay schedule over all optimizer steps.
+    batches_per_epoch = math.ceil(len(train_set) / cfg.batch_size)
+    total_steps = cfg.epochs * batches_per_epoch
+    optimizer = optimizer_for(model, cfg)
+    scheduler = get_linear_schedule_with_warmup(optimizer, int(cfg.warmup_ratio * total_steps), total_steps)
+    model, optimizer, scheduler, dev_loader = accelerator.prepare(model, optimizer, scheduler, dev_loader)
+
+    # 4. Resume: restores weights, optimizer, scheduler and RNG, then skips the batches already seen.
+    state = {"epoch": 0, "step_in_epoch": 0, "global_step": 0, "best_f1": -1.0, "history": []}
+    if cfg.resume:
+        state = load_checkpoint(accelerator, output_dir) or state
+        say(f"resuming at epoch {state['epoch'] + 1}, step {state['step_in_epoch']}")
+
+    # 5. The loop: an epoch of length-grouped batches, then dev evaluation, checkpoint, best model.
+    for epoch in range(state["epoch"], cfg.epochs):
+        loader = accelerator.prepare_data_loader(
+            DataLoader(
+                train_set,
+                batch_sampler=epoch_batches(lengths, cfg.batch_size, cfg.seed, epoch),
+                collate_fn=collator,
+                # Its own generator: starting an iterator must not draw from the global RNG (dropout), or a
+                # resumed run would diverge from an uninterrupted one.
+                generator=torch.Generator().manual_seed(cfg.seed + epoch),
+            )
+        )
+        skipped = state["step_in_epoch"]
+        loader = accelerator.skip_first_batches(loader, skipped) if skipped else loader
+        model.train()
+        losses, started = [], time.time()
+        progress = tqdm(
+            loader,
+            desc=f"epoch {epoch + 1}/{cfg.epochs}",
+            initial=skipped,
+            total=skipped + len(loader),
+            disable=not accelerator.is_local_main_process,
+        )
+        for batch in progress:
+            loss = model(**batch).loss
+            accelerator.backward(loss)
+            accelerator.clip_grad_norm_(model.parameters(), cfg.max_grad_norm)
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad()
+            losses.append(loss.item())
+            state["step_in_epoch"] += 1
+            state["global_step"] += 1
+            progress.set_postfix(
+                loss=f"{sum(losses[-50:]) / len(losses[-50:]):.4f}", lr=f"{scheduler.get_last_lr()[0]:.2e}"
+            )
+            if cfg.save_steps and state["global_step"] % cfg.save_steps == 0:
+                save_checkpoint(accelerator, output_dir, state)
+
+        report = seqeval_report(*predict_tags(model, dev_loader, accelerator))
+        mean_loss = sum(losses) / max(1, len(losses))
+        say(f"epoch {epoch + 1}: train loss {mean_loss:.4f}, {time.time() - started:.0f}s\n{format_report(report)}")
+        state["history"].append({"epoch": epoch + 1, "train_loss": mean_loss, "dev_f1": report["f1"]})
+        if report["f1"] > state["best_f1"]:
+            state["best_f1"] = report["f1"]
+            save_best(accelerator, model, tokenizer, output_dir, {"epoch": epoch + 1, "dev": report}, cfg)
+        state.update(epoch=epoch + 1, step_in_epoch=0)
+        save_checkpoint(accelerator, output_dir, state)
+
+    # 6. The best model on the test split, recorded beside its dev figures.
+    metrics = test_best(accelerator, output_dir, raw, tokenizer, encode, cfg)
+    say(
+        f"best dev F1 {100 * state['best_f1']:.2f}; test F1 {100 * metrics['test']['f1']:.2f}"
+        if "test" in metrics
+        else ""
+    )
+    return {"state": state, "metrics": metrics}
+
+
+def test_best(accelerator, output_dir: Path, raw, tokenizer, encode: dict, cfg: TrainConfig) -> dict:
+    best_dir = output_dir / "best"
+    metrics = json.loads((best_dir / "metrics.json").read_text())
+    if "test" not in raw:
+        return metrics
+    model = AutoModelForTokenClassification.from_pretrained(best_dir)
+    loader = evaluation_loader(encode_split(raw["test"], tokenizer, **encode), tokenizer, cfg.eval_batch_size)
+    model, loader = accelerator.prepare(model, loader)
+    metrics["test"] = seqeval_report(*predict_tags(model, loader, accelerator))
+    accelerator.print(f"test (best dev epoch {metrics['epoch']}):\n{format_report(metrics['test'])}")
+    if accelerator.is_main_process:
+        (best_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
+        write_model_card(best_dir, cfg, metrics)
+    return metrics
+
+
+def main(argv: list[str] | None = None) -> int:
+    cfg = parse_args(argv)
+    try:
+        train(cfg)
+    except DataError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
