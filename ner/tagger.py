@@ -15,7 +15,7 @@ from ner.inference import predict
 from ner.merge import Entity, merge_entities
 from ner.model import load_model
 from ner.text import Segmentation, segment
-from ner.windows import plan_windows
+from ner.windows import Window, plan_windows
 from training.casing import case_shape_ids, uses_case_feature
 
 WordLabel = tuple[str, float]  # label, its probability
@@ -72,16 +72,7 @@ class EntityTagger:
 
     def label_words(self, docs: Sequence[Segmentation]) -> list[list[WordLabel]]:
         """Label and probability of every word of every document; words without sub-words get ("O", 0.0)."""
-        encoded = self._encode([doc.text[s:e] for doc in docs for s, e in doc.words])
-        windows, first = [], 0
-        for number, doc in enumerate(docs):
-            pieces = encoded[0][first : first + len(doc.words)]
-            types = self._types(doc, encoded[1][first : first + len(doc.words)], pieces)
-            first += len(doc.words)
-            overlap = min(self.config.window_overlap, self.budget // 2)
-            windows += plan_windows(
-                number, pieces, types, doc.sentences, self.budget, overlap, self.context_tokens
-            )
+        windows = self._plan(docs)
         pad_id = self.tokenizer.pad_token_id or 0
         predictions = predict(
             self.model, windows, self.special, pad_id, self.config.batch_size, self.case_feature
@@ -91,6 +82,27 @@ class EntityTagger:
             for (word, _), (label, prob) in zip(window.targets, predicted, strict=True):
                 labels[window.doc][word] = (self.labels[label], prob)
         return labels
+
+    def _plan(self, docs: Sequence[Segmentation]) -> list[Window]:
+        """The model inputs of all documents: their words are tokenized together, in one call."""
+        ids, offsets = self._encode([doc.text[s:e] for doc in docs for s, e in doc.words])
+        overlap = min(self.config.window_overlap, self.budget // 2)
+        windows, first = [], 0
+        for number, doc in enumerate(docs):
+            words = slice(first, first + len(doc.words))
+            first = words.stop
+            types = self._types(doc, offsets[words], ids[words])
+            windows += plan_windows(
+                number,
+                ids[words],
+                types,
+                doc.sentences,
+                budget=self.budget,
+                overlap=overlap,
+                context=self.context_tokens,
+                pack=self.config.pack_tokens,
+            )
+        return windows
 
     def _encode(self, words: list[str]) -> tuple[list[list[int]], list[list[tuple[int, int]]]]:
         """Sub-word ids and in-word character offsets of each word, each word encoded on its own."""
