@@ -1,0 +1,1 @@
+"""The Gradio app wiring ``ner`` and ``localize``: ``python -m demo``, or ``demo.app.serve(tagger, localizer)``."""

@@ -1,0 +1,135 @@
+"""The Gradio app: a Rewrite tab, an Entities tab, named API endpoints and the HTTP route, on one server."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Sequence
+from typing import Any
+
+import gradio as gr
+import pandas as pd
+
+from demo import views
+from demo.config import DemoConfig
+from demo.engine import USER_ERRORS, Engine, Tagger
+from demo.exports import Exports
+from demo.http_api import ner_route
+from demo.inputs import read_uploads
+from localize import Localizer
+
+EXAMPLES = [
+    "My name is Mitchell and I live in Paris.",
+    "John Smith flew from New York to Chicago to meet the board of General Motors.",
+    "Angela Merkel met Emmanuel Macron in Berlin before the European Union summit.",
+]
+_CONCURRENCY_ID = "model"  # every event shares the CPU, so they share one concurrency limit
+
+
+def build_app(tagger: Tagger, localizer: Localizer, config: DemoConfig | None = None) -> gr.Blocks:
+    """The UI and its named endpoints ``/rewrite`` and ``/entities``; ``serve`` adds the HTTP route."""
+    engine = Engine(tagger, localizer, config or DemoConfig())
+    with gr.Blocks(title="Entity rewriter", analytics_enabled=False) as blocks:
+        gr.Markdown(
+            "# Entity rewriter\nFinds people, places and organisations, and swaps them for their "
+            "counterparts in another context (*Paris* → *Delhi* from USA to India)."
+        )
+        with gr.Tab("Rewrite"):
+            _rewrite_tab(engine)
+        with gr.Tab("Entities"):
+            _entities_tab(engine, Exports())
+    return blocks.queue(default_concurrency_limit=engine.config.concurrency, max_size=engine.config.queue_size)
+
+
+def serve(tagger: Tagger, localizer: Localizer, config: DemoConfig | None = None, block: bool = True) -> gr.Blocks:
+    """Build and launch the app with the HTTP route; ``block=False`` returns at once (tests, benchmarks),
+    the caller then owns ``blocks.close()``. ``blocks.local_url`` says where it listens; port 0 picks a free one."""
+    config = config or DemoConfig()
+    blocks = build_app(tagger, localizer, config)
+    blocks.launch(
+        server_name=config.host,
+        server_port=config.port or free_port(config.host),
+        share=config.share,
+        prevent_thread_lock=not block,
+        quiet=not block,
+        app_kwargs={"routes": [ner_route(Engine(tagger, localizer, config))]},
+    )
+    return blocks
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
+def _rewrite_tab(engine: Engine) -> None:
+    config = engine.config
+    with gr.Row():
+        with gr.Column():
+            text = gr.Textbox(label="Text", lines=6, placeholder="Type or paste English text")
+            with gr.Row():
+                target = gr.Textbox(config.target, label="Target context")
+                source = gr.Textbox(config.source, label="Source context")
+            types = gr.CheckboxGroup(list(config.entity_types), value=list(config.types), label="Entity types to swap")
+            type_check = gr.Checkbox(
+                config.type_check, label="Keep only candidates the NER model tags as the same type (slower)"
+            )
+            button = gr.Button("Rewrite", variant="primary")
+            gr.Examples([[example] for example in EXAMPLES], inputs=[text])
+        with gr.Column():
+            rewritten = gr.Textbox(label="Rewritten text", lines=6, buttons=["copy"], interactive=False)
+            marked_in = _highlights("Entities in the input")
+            marked_out = _highlights("Entities in the rewritten text")
+    table = gr.Dataframe(headers=views.REPLACEMENT_COLUMNS, label="Replacements", interactive=False, wrap=True)
+
+    def rewrite(
+        text: str, target: str, source: str, types: list[str], type_check: bool
+    ) -> tuple[str, dict[str, Any], dict[str, Any], pd.DataFrame]:
+        try:
+            entities, result = engine.rewrite(text, target, source, types or [], type_check)
+        except USER_ERRORS as error:
+            raise gr.Error(str(error)) from error
+        return (
+            result.text,
+            views.highlighted(text, entities),
+            views.highlighted(result.text, views.output_spans(result)),
+            views.replacements_table(result),
+        )
+
+    button.click(
+        rewrite,
+        [text, target, source, types, type_check],
+        [rewritten, marked_in, marked_out, table],
+        api_name="rewrite",
+        concurrency_id=_CONCURRENCY_ID,
+    )
+
+
+def _entities_tab(engine: Engine, exports: Exports) -> None:
+    with gr.Row():
+        files = gr.File(label="Upload .txt or .md files", file_count="multiple", file_types=[".txt", ".md"])
+        pasted = gr.Textbox(label="…or paste text", lines=8)
+    button = gr.Button("Find entities", variant="primary")
+    table = gr.Dataframe(headers=views.ENTITY_COLUMNS, label="Entities", interactive=False)
+    with gr.Row():
+        csv = gr.DownloadButton("Download CSV", value=None)
+        json = gr.DownloadButton("Download JSON", value=None)
+
+    def entities(text: str, files: Sequence[str] | None) -> tuple[pd.DataFrame, str, str]:
+        try:
+            named = read_uploads(files or [], engine.config.max_chars, engine.config.max_files)
+            if text and text.strip():
+                named.append(("(pasted text)", text))
+            if not named:
+                raise gr.Error("Upload a .txt or .md file or paste some text first.")
+            found = engine.entities([content for _, content in named])
+        except USER_ERRORS as error:
+            raise gr.Error(str(error)) from error
+        table = views.entities_table([(name, ents) for (name, _), ents in zip(named, found, strict=True)])
+        return table, *exports.write(table)
+
+    button.click(entities, [pasted, files], [table, csv, json], api_name="entities", concurrency_id=_CONCURRENCY_ID)
+
+
+def _highlights(label: str) -> gr.HighlightedText:
+    return gr.HighlightedText(label=label, color_map=views.COLORS, show_legend=True, combine_adjacent=False)

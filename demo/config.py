@@ -1,0 +1,33 @@
+"""All settings of the demo app in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class DemoConfig:
+    host: str = "127.0.0.1"
+    port: int = 7860
+    share: bool = False
+    model: str | None = None  # NER model directory or hub id; None: the embedded models/ner-default
+    vectors: str | None = None  # vectors file or gensim-downloader name; None: the embedded GloVe
+    quantize: bool = False  # dynamic int8 NER model (faster on CPU, may cost a little accuracy)
+    max_chars: int = 100_000  # per request, over all texts and files together
+    max_texts: int = 256  # texts in one HTTP request's list
+    max_files: int = 20  # files in one upload
+    concurrency: int = 2  # requests computed at once (UI, gradio_client and HTTP each); CPU-bound
+    queue_size: int = 256  # waiting UI/gradio_client requests before new ones are refused
+    target: str = "India"
+    source: str = "USA"
+    types: tuple[str, ...] = ("PER", "LOC", "ORG")
+    entity_types: tuple[str, ...] = ("PER", "LOC", "ORG", "MISC")  # offered in the type picker
+    type_check: bool = False  # default of the "check replacements with the NER model" option (slower)
+    http_route: str = "/models/ner"  # the Hugging Face Inference API compatible POST route
+
+    def __post_init__(self) -> None:
+        for name in ("max_chars", "max_texts", "max_files", "concurrency", "queue_size"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
+        if not 0 <= self.port <= 65535:
+            raise ValueError(f"port must be between 0 and 65535, got {self.port}")

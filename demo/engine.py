@@ -1,0 +1,61 @@
+"""The wiring between the app and the two packages: a tagger, a localizer, and the size limits around them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from demo.config import DemoConfig
+from demo.inputs import InputError, check_text, check_total
+from localize import LocalizeError, Localizer, RewriteResult
+from ner import EntityTagger, NerConfig, NerError
+
+Entities = list[dict[str, Any]]
+Tagger = Callable[[list[str]], list[Entities]]  # EntityTagger, or any tagger in the pipeline's dict format
+
+USER_ERRORS = (InputError, NerError, LocalizeError)  # one-line messages fit to show users as they are
+
+
+class LoadError(RuntimeError):
+    """The model or the vectors could not be loaded; the message is one line."""
+
+
+@dataclass(frozen=True)
+class Engine:
+    tagger: Tagger
+    localizer: Localizer
+    config: DemoConfig
+
+    @classmethod
+    def load(cls, config: DemoConfig) -> Engine:
+        """The model and the vectors named in ``config`` (embedded defaults when None), loaded once."""
+        try:
+            tagger = EntityTagger.load(config.model, NerConfig(quantize=config.quantize))
+            localizer = Localizer.load(config.vectors)
+        except (NerError, LocalizeError) as error:
+            raise LoadError(str(error)) from error
+        return cls(tagger, localizer, config)
+
+    def entities(self, texts: Sequence[str]) -> list[Entities]:
+        """Entities of each text, all tagged in one batched call."""
+        texts = [check_text(text, self.config.max_chars) for text in texts]
+        check_total(texts, self.config.max_chars)
+        return self.tagger(texts) if texts else []
+
+    def rewrite(
+        self, text: str, target: str, source: str, types: Sequence[str], type_check: bool = False
+    ) -> tuple[Entities, RewriteResult]:
+        """The text's entities and its rewrite from ``source`` to ``target`` context."""
+        check_text(text, self.config.max_chars)
+        target, source = _anchor(target, "target"), _anchor(source, "source")
+        entities = self.tagger([text])[0]
+        checker = self.tagger if type_check else None
+        result = self.localizer.rewrite(text, entities, target, source, tuple(types), type_checker=checker)
+        return entities, result
+
+
+def _anchor(word: str, name: str) -> str:
+    if not isinstance(word, str) or not word.strip():
+        raise InputError(f"the {name} context must be a word such as India or USA")
+    return word.strip()

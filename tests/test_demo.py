@@ -1,0 +1,261 @@
+"""demo: the named Gradio endpoints and the HTTP route on a real server, bad inputs, the CLI.
+
+A tiny random BERT stands in for the real model, so these check the plumbing (shapes, offsets, errors,
+status codes); the real model's answers are checked only when models/ner-default exists."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+from gradio_client import Client, handle_file
+from gradio_client.exceptions import AppError
+
+from demo.cli import main as cli_main
+from demo.cli import parse_args
+from demo.config import DemoConfig
+from localize import LocalizeConfig, Localizer
+from ner import EntityTagger
+from tests.helpers import REPO, tiny_bert_dir
+
+LABELS = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"]
+SENTENCE = "My name is Mitchell and I live in Paris"
+MAX_CHARS = 2_000  # small, so over-long inputs stay cheap to send
+TINY_VECTORS = {  # usa-ness, india-ness, city, surname
+    "usa": [1.0, 0.0, 0.0, 0.0],
+    "india": [0.0, 1.0, 0.0, 0.0],
+    "paris": [1.0, 0.0, 1.0, 0.0],
+    "delhi": [0.0, 1.0, 1.0, 0.0],
+    "mitchell": [1.0, 0.0, 0.0, 1.0],
+    "sharma": [0.0, 1.0, 0.0, 1.0],
+}
+REAL_MODEL = REPO / "models" / "ner-default" / "config.json"
+
+
+def tiny_parts(directory: Path) -> tuple[EntityTagger, Localizer]:
+    """A random tiny tagger and a six-word localizer (also used by the browser test)."""
+    vectors = directory / "tiny.txt"
+    rows = [f"{word} {' '.join(map(str, v))}" for word, v in TINY_VECTORS.items()]
+    vectors.write_text(f"{len(rows)} 4\n" + "\n".join(rows) + "\n")
+    model = tiny_bert_dir(directory / "model", labels=LABELS)
+    localizer = Localizer.load(vectors, LocalizeConfig(vector_type_filter=False, require_closer_to_target=False))
+    return EntityTagger.load(model), localizer
+
+
+@pytest.fixture(scope="module")
+def parts(tmp_path_factory: pytest.TempPathFactory) -> tuple[EntityTagger, Localizer]:
+    return tiny_parts(tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture(scope="module")
+def url(parts: tuple[EntityTagger, Localizer]):
+    from demo.app import serve
+
+    blocks = serve(*parts, DemoConfig(port=0, max_chars=MAX_CHARS, max_texts=8), block=False)
+    yield blocks.local_url
+    blocks.close()
+
+
+@pytest.fixture(scope="module")
+def client(url: str) -> Client:
+    return Client(url, verbose=False)
+
+
+def joined(highlighted: list[dict]) -> str:
+    return "".join(token["token"] for token in highlighted)
+
+
+def check_entities(text: str, entities: list[dict]) -> None:
+    for entity in entities:
+        assert set(entity) == {"entity_group", "score", "word", "start", "end"}
+        assert text[entity["start"] : entity["end"]] == entity["word"]
+        assert 0.0 <= entity["score"] <= 1.0
+
+
+# --- /rewrite ---------------------------------------------------------------------------------------
+
+
+def test_rewrite_returns_text_highlights_and_table(client: Client) -> None:
+    text, marked_in, marked_out, table = client.predict(
+        SENTENCE, "India", "USA", ["PER", "LOC", "ORG", "MISC"], False, api_name="/rewrite"
+    )
+    assert isinstance(text, str) and text
+    assert joined(marked_in) == SENTENCE
+    assert joined(marked_out) == text
+    assert table["headers"] == ["original", "replacement", "type", "score", "alternatives", "note"]
+    tagged = [t["token"] for t in marked_in if t["class_or_confidence"]]
+    assert [row[0] for row in table["data"]] == tagged
+    for original, replacement, kind, *_ in table["data"]:
+        assert kind in {"PER", "ORG", "LOC", "MISC"}
+        assert (replacement or original) in text
+
+
+def test_rewrite_with_no_types_keeps_the_text(client: Client) -> None:
+    text, _, _, table = client.predict(SENTENCE, "India", "USA", [], False, api_name="/rewrite")
+    assert text == SENTENCE
+    assert all(row[1] in ("", None) for row in table["data"])
+
+
+def test_rewrite_with_type_check_runs(client: Client) -> None:
+    text, marked_in, _, _ = client.predict(SENTENCE, "India", "USA", ["PER", "LOC"], True, api_name="/rewrite")
+    assert isinstance(text, str) and joined(marked_in) == SENTENCE
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "message"),
+    [
+        ("x" * (MAX_CHARS + 1), "India", "limit is 2,000"),
+        (SENTENCE, "  ", "target context"),
+        (SENTENCE, "zzqx", "unknown anchor word"),
+    ],
+)
+def test_rewrite_refuses_bad_input_with_a_message(client: Client, text: str, target: str, message: str) -> None:
+    with pytest.raises(AppError, match=message):
+        client.predict(text, target, "USA", ["LOC"], False, api_name="/rewrite")
+
+
+# --- /entities --------------------------------------------------------------------------------------
+
+
+def test_entities_of_pasted_text_with_downloads(client: Client) -> None:
+    table, csv_path, json_path = client.predict(SENTENCE, [], api_name="/entities")
+    assert table["headers"] == ["source", "entity_group", "word", "score", "start", "end"]
+    for source, _, word, _, start, end in table["data"]:
+        assert source == "(pasted text)" and SENTENCE[start:end] == word
+    records = json.loads(Path(json_path).read_text())
+    assert [list(r.values()) for r in records] == table["data"]
+    assert Path(csv_path).read_text().splitlines()[0] == ",".join(table["headers"])
+
+
+def test_entities_of_uploaded_files(client: Client, tmp_path: Path) -> None:
+    notes = tmp_path / "notes.md"
+    notes.write_text("# Trip\n\nAngela flew from Berlin to Paris.\n", encoding="utf-8")
+    plain = tmp_path / "plain.txt"
+    plain.write_bytes("\ufeffJosé lives in São Paulo.".encode())  # a BOM is not part of the text
+    table, _, _ = client.predict("", [handle_file(notes), handle_file(plain)], api_name="/entities")
+    texts = {"notes.md": notes.read_text(), "plain.txt": "José lives in São Paulo."}
+    for source, _, word, _, start, end in table["data"]:
+        assert texts[source][start:end] == word
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("binary.txt", b"abc\x00\x01\x02", "binary file"),
+        ("latin1.txt", "café crème".encode("latin-1"), "not UTF-8 text"),
+        ("big.txt", b"word " * (MAX_CHARS // 4), "limit"),
+    ],
+)
+def test_entities_refuses_bad_uploads(client: Client, tmp_path: Path, name: str, data: bytes, message: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(AppError, match=message):
+        client.predict("", [handle_file(path)], api_name="/entities")
+
+
+def test_entities_needs_some_input(client: Client) -> None:
+    with pytest.raises(AppError, match="paste some text"):
+        client.predict("  ", [], api_name="/entities")
+
+
+# --- the Hugging Face Inference API route ------------------------------------------------------------
+
+
+def test_http_route_one_text(url: str) -> None:
+    response = httpx.post(f"{url}models/ner", json={"inputs": SENTENCE})
+    assert response.status_code == 200
+    check_entities(SENTENCE, response.json())
+
+
+def test_http_route_list_of_texts(url: str) -> None:
+    texts = [SENTENCE, "", "Angela lives in Berlin."]
+    response = httpx.post(f"{url}models/ner", json={"inputs": texts, "parameters": {"aggregation_strategy": "simple"}})
+    assert response.status_code == 200
+    found = response.json()
+    assert len(found) == 3 and found[1] == []
+    for text, entities in zip(texts, found, strict=True):
+        check_entities(text, entities)
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "message"),
+    [
+        (b"{not json", 400, "not valid JSON"),
+        (b"\xff\xfe\x00", 400, "not valid JSON"),
+        (b'["a"]', 422, "JSON object"),
+        (b'{"text": "a"}', 422, "JSON object"),
+        (b'{"inputs": 5}', 422, "string or a list of strings"),
+        (b'{"inputs": ["a", 1]}', 422, "string or a list of strings"),
+        (json.dumps({"inputs": "x" * (MAX_CHARS + 1)}).encode(), 413, "limit is 2,000"),
+        (json.dumps({"inputs": ["x" * 1500, "y" * 1500]}).encode(), 413, "in all"),
+        (json.dumps({"inputs": ["a"] * 9}).encode(), 413, "limit is 8"),
+        (b" " * (6 * MAX_CHARS + 70_000), 413, "bytes"),
+    ],
+)
+def test_http_route_refuses_bad_requests(url: str, body: bytes, status: int, message: str) -> None:
+    response = httpx.post(f"{url}models/ner", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == status
+    assert message in response.json()["error"]
+
+
+def test_http_route_is_post_only(url: str) -> None:
+    assert httpx.get(f"{url}models/ner").status_code == 405
+
+
+def test_ui_page_is_served(url: str) -> None:
+    assert httpx.get(url).status_code == 200
+
+
+# --- CLI and configuration -------------------------------------------------------------------------
+
+
+def test_cli_missing_model_is_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert cli_main(["--model", str(tmp_path / "absent")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("demo: ") and "absent" in err and "\n" not in err
+
+
+def test_cli_missing_vectors_is_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    model = tiny_bert_dir(tmp_path / "model", labels=LABELS)
+    assert cli_main(["--model", str(model), "--vectors", str(tmp_path / "absent.txt")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("demo: ") and "absent.txt" in err and "\n" not in err
+
+
+def test_python_m_demo_exits_without_traceback(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "demo", "--model", str(tmp_path / "absent")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr and done.stderr.strip().startswith("demo: ")
+
+
+def test_cli_options_and_hosting_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    config = parse_args(["--port", "8000", "--share", "--max-chars", "50", "--concurrency", "3"])
+    assert (config.port, config.share, config.max_chars, config.concurrency) == (8000, True, 50, 3)
+    monkeypatch.setenv("GRADIO_SERVER_NAME", "0.0.0.0")
+    assert parse_args([]).host == "0.0.0.0"
+    with pytest.raises(SystemExit):
+        parse_args(["--concurrency", "0"])
+
+
+# --- the real model, when it has been trained ---------------------------------------------------------
+
+
+@pytest.mark.skipif(not REAL_MODEL.exists(), reason="models/ner-default is not trained yet (make model)")
+def test_real_model_finds_and_replaces() -> None:
+    from demo.engine import Engine
+
+    engine = Engine.load(DemoConfig())
+    entities, result = engine.rewrite(SENTENCE, "India", "USA", ["PER", "LOC", "ORG"])
+    found = {(e["entity_group"], e["word"]) for e in entities}
+    assert {("PER", "Mitchell"), ("LOC", "Paris")} <= found
+    assert "Paris" not in result.text and result.text.startswith("My name is ")
