@@ -66,7 +66,7 @@ def _rewrite_tab(engine: Engine) -> None:
     config = engine.config
     with gr.Row():
         with gr.Column():
-            text = gr.Textbox(label="Text", lines=6, placeholder="Type or paste English text")
+            text = gr.Textbox(label="Text", lines=6, placeholder="Type or paste English text", elem_id="text")
             with gr.Row():
                 target = gr.Textbox(config.target, label="Target context")
                 source = gr.Textbox(config.source, label="Source context")
@@ -77,9 +77,11 @@ def _rewrite_tab(engine: Engine) -> None:
             button = gr.Button("Rewrite", variant="primary")
             gr.Examples([[example] for example in EXAMPLES], inputs=[text])
         with gr.Column():
-            rewritten = gr.Textbox(label="Rewritten text", lines=6, buttons=["copy"], interactive=False)
-            marked_in = _highlights("Entities in the input")
-            marked_out = _highlights("Entities in the rewritten text")
+            rewritten = gr.Textbox(
+                label="Rewritten text", lines=6, buttons=["copy"], interactive=False, elem_id="rewritten"
+            )
+            marked_in = _highlights("Entities in the input", "marked-in")
+            marked_out = _highlights("Entities in the rewritten text", "marked-out")
     table = gr.Dataframe(headers=views.REPLACEMENT_COLUMNS, label="Replacements", interactive=False, wrap=True)
 
     def rewrite(
@@ -131,5 +133,5 @@ def _entities_tab(engine: Engine, exports: Exports) -> None:
     button.click(entities, [pasted, files], [table, csv, json], api_name="entities", concurrency_id=_CONCURRENCY_ID)
 
 
-def _highlights(label: str) -> gr.HighlightedText:
-    return gr.HighlightedText(label=label, color_map=views.COLORS, show_legend=True, combine_adjacent=False)
+def _highlights(label: str, elem_id: str) -> gr.HighlightedText:
+    return gr.HighlightedText(label=label, color_map=views.COLORS, show_legend=True, elem_id=elem_id)

@@ -148,6 +148,7 @@ def test_entities_of_uploaded_files(client: Client, tmp_path: Path) -> None:
         ("binary.txt", b"abc\x00\x01\x02", "binary file"),
         ("latin1.txt", "café crème".encode("latin-1"), "not UTF-8 text"),
         ("big.txt", b"word " * (MAX_CHARS // 4), "limit"),
+        ("report.pdf", b"%PDF-1.4", "Invalid file type"),
     ],
 )
 def test_entities_refuses_bad_uploads(client: Client, tmp_path: Path, name: str, data: bytes, message: str) -> None:

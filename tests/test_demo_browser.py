@@ -1,0 +1,90 @@
+"""demo in a real browser: Playwright drives Debian's Chromium through the Rewrite tab.
+
+A word-list tagger stands in for the model so the expected highlights and rewrite are known exactly."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from demo.config import DemoConfig
+from tests.test_demo import tiny_parts
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+KNOWN = {"Mitchell": "PER", "Paris": "LOC"}
+COLORS = {"PER": "rgba(245, 158, 11, 0.5)", "LOC": "rgba(16, 185, 129, 0.5)"}  # demo.views.COLORS at 50%
+
+playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (requirements-dev.txt)")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists() and not shutil.which("chromium"),
+    reason="no Chromium at /usr/bin/chromium (apt-get install chromium; .ci/run does)",
+)
+
+
+def word_tagger(texts: list[str]) -> list[list[dict]]:
+    """Tags the first occurrence of each KNOWN word."""
+    out = []
+    for text in texts:
+        found = [(text.find(word), word, group) for word, group in KNOWN.items() if word in text]
+        out.append(
+            [{"entity_group": g, "score": 0.99, "word": w, "start": s, "end": s + len(w)} for s, w, g in sorted(found)]
+        )
+    return out
+
+
+@pytest.fixture(scope="module")
+def url(tmp_path_factory: pytest.TempPathFactory):
+    from demo.app import serve
+
+    _, localizer = tiny_parts(tmp_path_factory.mktemp("browser"))
+    blocks = serve(word_tagger, localizer, DemoConfig(port=0), block=False)
+    yield blocks.local_url
+    blocks.close()
+
+
+@pytest.fixture(scope="module")
+def page(url: str):
+    with playwright.sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1300, "height": 1100})
+        page.set_default_timeout(30_000)
+        page.goto(url)
+        yield page
+        browser.close()
+
+
+def highlighted(page, elem_id: str) -> list[tuple[str, str]]:
+    """(text, background colour) of each highlighted span of a HighlightedText."""
+    spans = page.locator(f"#{elem_id} .token.highlighted")
+    return [(span.inner_text().strip(), span.evaluate("e => e.style.backgroundColor")) for span in spans.all()]
+
+
+def test_type_click_and_read_the_rewrite(page) -> None:
+    page.locator("#text textarea").fill("My name is Mitchell and I live in Paris")
+    page.get_by_role("button", name="Rewrite", exact=True).click()
+    rewritten = page.locator("#rewritten textarea")
+    playwright.expect(rewritten).to_have_value("My name is Sharma and I live in Delhi")
+    assert highlighted(page, "marked-in") == [("Mitchell", COLORS["PER"]), ("Paris", COLORS["LOC"])]
+    assert highlighted(page, "marked-out") == [("Sharma", COLORS["PER"]), ("Delhi", COLORS["LOC"])]
+    legend = page.locator("#marked-in [data-testid='highlighted-text:category-legend'] .legend-item")
+    assert legend.all_inner_texts() == ["PER", "LOC", "ORG", "MISC"]
+    playwright.expect(page.get_by_role("gridcell", name="Sharma", exact=True)).to_be_visible()
+
+
+def test_error_is_shown_to_the_user(page) -> None:
+    page.locator("#text textarea").fill("I live in Paris")
+    page.get_by_label("Target context").fill("zzqx")
+    page.get_by_role("button", name="Rewrite", exact=True).click()
+    playwright.expect(page.get_by_text("unknown anchor word 'zzqx'")).to_be_visible()
