@@ -1,7 +1,7 @@
 """Entity F1 of ``ner`` when CoNLL++ is given as raw text, next to the same model's token-level F1.
 
     python benchmarks/ner_rawtext.py [--model DIR] [--data DIR] [--split test] [--docs N] [--quantize]
-                                     [--no-pipeline]
+                                     [--pack N] [--no-pipeline] [--threads N]
 
 Each document becomes one raw text in three layouts: "spaced" (tokens joined by spaces, a line per
 sentence), "prose" (punctuation glued as in running text: no space before , . ) 's etc., none after ( $),
@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import torch
 from seqeval.metrics import f1_score
 from seqeval.metrics.sequence_labeling import get_entities
 from seqeval.scheme import IOB2
@@ -168,6 +169,8 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=NerConfig.batch_size)
     parser.add_argument("--quantize", action="store_true", help="also score the int8-quantized model")
     parser.add_argument("--no-pipeline", action="store_true", help="skip the transformers pipeline")
+    parser.add_argument("--pack", type=int, default=0, help="also score NerConfig(pack_tokens=N)")
+    parser.add_argument("--threads", type=int, help="torch threads (default: torch's choice)")
     args = parser.parse_args()
 
     from transformers.utils import logging as hf_logging
@@ -175,12 +178,17 @@ def main() -> None:
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
     documents = read_documents(args.data / f"{args.split}.txt")[: args.docs]
+    if args.threads:
+        torch.set_num_threads(args.threads)
     tagger = EntityTagger.load(args.model, NerConfig(batch_size=args.batch_size))
     taggers = {"ner": tagger}
     if args.quantize:
         taggers["ner-int8"] = EntityTagger.load(
             args.model, NerConfig(batch_size=args.batch_size, quantize=True)
         )
+    if args.pack:
+        packed = NerConfig(batch_size=args.batch_size, pack_tokens=args.pack)
+        taggers[f"ner-pack{args.pack}"] = EntityTagger.load(args.model, packed)
     pipe = None if args.no_pipeline else load_pipeline(None, tagger)
     print(
         f"model: {args.model or 'models/ner-default'}  case feature: {tagger.case_feature}  "
