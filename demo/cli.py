@@ -39,6 +39,7 @@ def parse_args(argv: list[str] | None = None) -> DemoConfig:
             quantize=args.quantize,
             max_chars=args.max_chars,
             concurrency=args.concurrency,
+            torch_threads=args.threads,
             type_check=args.type_check,
         )
     except ValueError as error:
@@ -59,6 +60,7 @@ def _parser() -> argparse.ArgumentParser:
         "--max-chars", type=int, default=defaults.max_chars, help="characters per request, all texts together"
     )
     parser.add_argument("--concurrency", type=int, default=defaults.concurrency, help="requests computed at once")
+    parser.add_argument("--threads", type=int, help="torch threads per request (default: cores / concurrency)")
     parser.add_argument(
         "--type-check",
         action="store_true",

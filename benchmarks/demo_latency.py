@@ -1,0 +1,165 @@
+"""Latency of the demo server: the HTTP route and ``/rewrite`` on a 100-word paragraph, then a load test.
+
+    python benchmarks/demo_latency.py [--model DIR] [--vectors PATH] [--requests 40] [--clients 20] [--seconds 30]
+
+Starts the app itself on a free localhost port (the real models/ner-default unless --model), times
+sequential requests (p50/p95), then runs --clients concurrent clients for --seconds (half on the HTTP
+route, half on /rewrite through gradio_client) and counts errors. Paragraphs rotate names from short
+lists, so the localizer's per-entity cache is warm after the first few requests, as for a busy demo.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
+
+from demo.config import DemoConfig  # noqa: E402
+from demo.engine import Engine, LoadError  # noqa: E402
+
+PARAGRAPH = (
+    "Last spring {p1} left {c1} for a new job at {o1}. She had spent six years in {c2}, where she worked "
+    "with {p2} on a project funded by {o2}. The move was not easy. Her family stayed behind in {c1}, and "
+    "every weekend she took the train to see them. Her manager, {p3}, promised that the team in {c3} would "
+    "help her settle in, and within a month she was leading a group of twelve engineers. Next year she "
+    "plans to open an office in {c2} and hire people from {o2}, and {p2} may join her there."
+)
+PEOPLE = ["Mitchell", "Johnson", "Anderson", "Thompson", "Harris", "Clark", "Lewis", "Walker", "Young", "Allen"]
+CITIES = ["Paris", "Chicago", "Boston", "Seattle", "Denver", "Houston", "Atlanta", "Phoenix", "Dallas", "Miami"]
+ORGS = ["Microsoft", "Google", "Boeing", "Intel", "Walmart", "Ford", "Pfizer", "Oracle", "Amazon", "Nike"]
+
+
+def paragraph(i: int) -> str:
+    def pick(names: list[str], k: int) -> str:
+        return names[(i * 3 + k * 7) % len(names)]
+
+    slots = {f"p{k}": pick(PEOPLE, k) for k in (1, 2, 3)} | {f"c{k}": pick(CITIES, k) for k in (1, 2, 3)}
+    return PARAGRAPH.format(**slots, o1=pick(ORGS, 1), o2=pick(ORGS, 2))
+
+
+def percentiles(ms: list[float]) -> str:
+    if not ms:
+        return "no successful requests"
+    p50, p95 = np.percentile(ms, [50, 95])
+    return f"p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   (n={len(ms)})"
+
+
+def timed(call, i: int) -> float:
+    start = time.perf_counter()
+    call(i)
+    return (time.perf_counter() - start) * 1000
+
+
+def callers(url: str, type_check: bool):
+    """An HTTP-route call and a /rewrite call, each raising on any failure."""
+    from gradio_client import Client
+
+    http = httpx.Client(base_url=url, timeout=120)
+    client = Client(url, verbose=False)
+
+    def route(i: int) -> None:
+        response = http.post("models/ner", json={"inputs": paragraph(i)})
+        response.raise_for_status()
+        if not isinstance(response.json(), list):
+            raise RuntimeError(f"unexpected body {response.text[:80]}")
+
+    def rewrite(i: int) -> None:
+        text, *_ = client.predict(paragraph(i), "India", "USA", ["PER", "LOC", "ORG"], type_check, api_name="/rewrite")
+        if not isinstance(text, str) or not text:
+            raise RuntimeError("empty rewrite")
+
+    return route, rewrite
+
+
+def load_test(url: str, clients: int, seconds: float, type_check: bool) -> None:
+    latencies: dict[str, list[float]] = {"route": [], "rewrite": []}
+    errors: list[str] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def worker(number: int) -> None:
+        kind = "route" if number % 2 == 0 else "rewrite"
+        try:
+            call = dict(zip(("route", "rewrite"), callers(url, type_check), strict=True))[kind]
+        except Exception as error:  # a client that cannot even connect is an error, not a crash
+            with lock:
+                errors.append(f"{kind} client: {error!r}")
+            return
+        i = number * 1000
+        while time.monotonic() < deadline:
+            try:
+                ms = timed(call, i)
+                with lock:
+                    latencies[kind].append(ms)
+            except Exception as error:
+                with lock:
+                    errors.append(f"{kind}: {error!r}")
+            i += 1
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    done = sum(len(v) for v in latencies.values())
+    print(
+        f"\n{clients} concurrent clients for {seconds:.0f} s: {done} requests, {done / seconds:.1f}/s, "
+        f"{len(errors)} errors"
+    )
+    for kind, ms in latencies.items():
+        print(f"  {kind:8s} under load  {percentiles(ms)}")
+    for error in errors[:5]:
+        print(f"  error: {error}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", help="NER model directory (default: models/ner-default)")
+    parser.add_argument("--vectors", help="vectors file (default: embedded GloVe)")
+    parser.add_argument("--requests", type=int, default=40, help="sequential requests per endpoint")
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--concurrency", type=int, default=DemoConfig.concurrency)
+    parser.add_argument("--quantize", action="store_true", help="int8 NER model")
+    parser.add_argument("--type-check", action="store_true", help="/rewrite with the NER type check of candidates")
+    args = parser.parse_args()
+
+    config = DemoConfig(
+        port=0, model=args.model, vectors=args.vectors, quantize=args.quantize, concurrency=args.concurrency
+    )
+    start = time.perf_counter()
+    try:
+        engine = Engine.load(config)
+    except LoadError as error:
+        print(f"demo_latency: {error}", file=sys.stderr)
+        return 2
+    print(
+        f"load: {time.perf_counter() - start:.1f} s; paragraph: {len(paragraph(0).split())} words; "
+        f"concurrency {config.concurrency}; quantize {config.quantize}; type check {args.type_check}"
+    )
+
+    from demo.app import serve
+
+    blocks = serve(engine.tagger, engine.localizer, config, block=False)
+    try:
+        route, rewrite = callers(blocks.local_url, args.type_check)
+        for i in range(3):  # warm-up: first calls pay for lazy initialisation
+            route(i)
+            rewrite(i)
+        print(f"HTTP route {config.http_route}  {percentiles([timed(route, i) for i in range(args.requests)])}")
+        print(f"/rewrite (gradio_client)  {percentiles([timed(rewrite, i) for i in range(args.requests)])}")
+        load_test(blocks.local_url, args.clients, args.seconds, args.type_check)
+    finally:
+        blocks.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
