@@ -27,14 +27,18 @@ def main(argv: list[str] | None = None) -> int:
     except NerError as error:
         print(f"ner: {error}", file=sys.stderr)
         return 2
-    writer = ResultWriter(sys.stdout, args.format)
+    failed = tag_files(tagger, args.files, ResultWriter(sys.stdout, args.format))
+    return 1 if failed else 0
+
+
+def tag_files(tagger: EntityTagger, names: list[str], writer: ResultWriter) -> int:
+    """Tag files a chunk at a time (their sentences share batches); returns how many could not be read."""
     failed = 0
-    with tqdm(
-        total=len(args.files), unit="file", file=sys.stderr, disable=len(args.files) < 2 or None
-    ) as bar:
-        for first in range(0, len(args.files), _FILES_PER_CALL):
+    with tqdm(total=len(names), unit="file", file=sys.stderr, disable=len(names) < 2 or None) as bar:
+        for first in range(0, len(names), _FILES_PER_CALL):
+            chunk = names[first : first + _FILES_PER_CALL]
             named = []
-            for name in args.files[first : first + _FILES_PER_CALL]:
+            for name in chunk:
                 try:
                     named.append((name, read_text(name)))
                 except NerError as error:
@@ -42,8 +46,8 @@ def main(argv: list[str] | None = None) -> int:
                     failed += 1
             for (name, text), entities in zip(named, tagger([text for _, text in named]), strict=True):
                 writer.write(name, text, entities)
-            bar.update(min(_FILES_PER_CALL, len(args.files) - first))
-    return 1 if failed else 0
+            bar.update(len(chunk))
+    return failed
 
 
 def read_text(name: str) -> str:
