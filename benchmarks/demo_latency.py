@@ -4,7 +4,8 @@
 
 Starts the app itself on a free localhost port (the real models/ner-default unless --model), times
 sequential requests (p50/p95), then runs --clients concurrent clients for --seconds (half on the HTTP
-route, half on /rewrite through gradio_client) and counts errors. Paragraphs rotate names from short
+route, half on /rewrite through gradio_client) and counts errors. gradio_client polls for results every
+50 ms, so /rewrite is also timed over plain HTTP, as curl calls it. Paragraphs rotate names from short
 lists, so the localizer's per-entity cache is warm after the first few requests, as for a busy demo.
 """
 
@@ -26,10 +27,10 @@ from demo.engine import Engine, LoadError  # noqa: E402
 
 PARAGRAPH = (
     "Last spring {p1} left {c1} for a new job at {o1}. She had spent six years in {c2}, where she worked "
-    "with {p2} on a project funded by {o2}. The move was not easy. Her family stayed behind in {c1}, and "
-    "every weekend she took the train to see them. Her manager, {p3}, promised that the team in {c3} would "
-    "help her settle in, and within a month she was leading a group of twelve engineers. Next year she "
-    "plans to open an office in {c2} and hire people from {o2}, and {p2} may join her there."
+    "with {p2} on a project funded by {o2}. The move was not easy for them all. Her family stayed behind "
+    "in {c1}, and every weekend she took the train to see them. Her manager, {p3}, promised that the team "
+    "in {c3} would help her settle in, and within a month she was leading a group of twelve engineers. "
+    "Next year she plans to open an office in {c2} and hire people from {o2}, and {p2} may join her there."
 )
 PEOPLE = ["Mitchell", "Johnson", "Anderson", "Thompson", "Harris", "Clark", "Lewis", "Walker", "Young", "Allen"]
 CITIES = ["Paris", "Chicago", "Boston", "Seattle", "Denver", "Houston", "Atlanta", "Phoenix", "Dallas", "Miami"]
@@ -71,11 +72,30 @@ def callers(url: str, type_check: bool):
             raise RuntimeError(f"unexpected body {response.text[:80]}")
 
     def rewrite(i: int) -> None:
-        text, *_ = client.predict(paragraph(i), "India", "USA", ["PER", "LOC", "ORG"], type_check, api_name="/rewrite")
+        text, *_ = client.predict(*rewrite_args(i, type_check), api_name="/rewrite")
         if not isinstance(text, str) or not text:
             raise RuntimeError("empty rewrite")
 
     return route, rewrite
+
+
+def rewrite_over_http(url: str, type_check: bool):
+    """/rewrite the way curl calls it (POST, then read the event stream), without gradio_client's polling."""
+    http = httpx.Client(base_url=url, timeout=120)
+
+    def call(i: int) -> None:
+        posted = http.post("gradio_api/call/rewrite", json={"data": rewrite_args(i, type_check)})
+        posted.raise_for_status()
+        with http.stream("GET", f"gradio_api/call/rewrite/{posted.json()['event_id']}") as stream:
+            events = "".join(stream.iter_text())
+        if "event: complete" not in events:
+            raise RuntimeError(f"no result: {events[:80]}")
+
+    return call
+
+
+def rewrite_args(i: int, type_check: bool) -> list:
+    return [paragraph(i), "India", "USA", ["PER", "LOC", "ORG"], type_check]
 
 
 def load_test(url: str, clients: int, seconds: float, type_check: bool) -> None:
@@ -155,6 +175,8 @@ def main() -> int:
             rewrite(i)
         print(f"HTTP route {config.http_route}  {percentiles([timed(route, i) for i in range(args.requests)])}")
         print(f"/rewrite (gradio_client)  {percentiles([timed(rewrite, i) for i in range(args.requests)])}")
+        over_http = rewrite_over_http(blocks.local_url, args.type_check)
+        print(f"/rewrite (HTTP, as curl)  {percentiles([timed(over_http, i) for i in range(args.requests)])}")
         load_test(blocks.local_url, args.clients, args.seconds, args.type_check)
     finally:
         blocks.close()
