@@ -167,7 +167,7 @@ def main() -> int:
 
     from demo.app import serve
 
-    blocks = serve(engine.tagger, engine.localizer, config, block=False)
+    blocks = serve(engine.tagger, engine.localizer, config)
     try:
         route, rewrite = callers(blocks.local_url, args.type_check)
         for i in range(3):  # warm-up: first calls pay for lazy initialisation

@@ -40,17 +40,19 @@ def build_app(tagger: Tagger, localizer: Localizer, config: DemoConfig | None = 
     return blocks.queue(default_concurrency_limit=engine.config.concurrency, max_size=engine.config.queue_size)
 
 
-def serve(tagger: Tagger, localizer: Localizer, config: DemoConfig | None = None, block: bool = True) -> gr.Blocks:
-    """Build and launch the app with the HTTP route; ``block=False`` returns at once (tests, benchmarks),
-    the caller then owns ``blocks.close()``. ``blocks.local_url`` says where it listens; port 0 picks a free one."""
+def serve(tagger: Tagger, localizer: Localizer, config: DemoConfig | None = None) -> gr.Blocks:
+    """Build the app and start it, with the HTTP route, in a background thread; the caller owns
+    ``blocks.close()`` (or ``blocks.block_thread()``). ``blocks.local_url`` says where it listens (port 0
+    picks a free port) and ``blocks.share_url`` is the public link, if ``config.share`` got one."""
     config = config or DemoConfig()
     blocks = build_app(tagger, localizer, config)
     blocks.launch(
         server_name=config.host,
         server_port=config.port or free_port(config.host),
         share=config.share,
-        prevent_thread_lock=not block,
-        quiet=not block,
+        max_file_size=4 * config.max_chars,  # bytes: no file over it can hold an acceptable text
+        prevent_thread_lock=True,
+        quiet=True,  # Gradio's own hints name launch() arguments; the CLI prints its own
         app_kwargs={"routes": [ner_route(Engine(tagger, localizer, config))]},
     )
     return blocks

@@ -22,7 +22,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from demo.app import serve  # gradio is slow to import: not before the arguments and the model are good
 
-    serve(engine.tagger, engine.localizer, config)
+    blocks = serve(engine.tagger, engine.localizer, config)
+    print(f"Running on {blocks.local_url} (HTTP API: POST {blocks.local_url.rstrip('/')}{config.http_route})")
+    if blocks.share_url:
+        print(f"Public link: {blocks.share_url}")
+    elif config.share:
+        print("No public link could be made (see above); the app runs locally only.")
+    print("Press Ctrl+C to stop.", flush=True)
+    blocks.block_thread()
     return 0
 
 

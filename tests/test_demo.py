@@ -55,7 +55,7 @@ def parts(tmp_path_factory: pytest.TempPathFactory) -> tuple[EntityTagger, Local
 def url(parts: tuple[EntityTagger, Localizer]):
     from demo.app import serve
 
-    blocks = serve(*parts, DemoConfig(port=0, max_chars=MAX_CHARS, max_texts=8), block=False)
+    blocks = serve(*parts, DemoConfig(port=0, max_chars=MAX_CHARS, max_texts=8))
     yield blocks.local_url
     blocks.close()
 
@@ -155,6 +155,13 @@ def test_entities_refuses_bad_uploads(client: Client, tmp_path: Path, name: str,
     path = tmp_path / name
     path.write_bytes(data)
     with pytest.raises(AppError, match=message):
+        client.predict("", [handle_file(path)], api_name="/entities")
+
+
+def test_files_over_the_upload_limit_are_refused(client: Client, tmp_path: Path) -> None:
+    path = tmp_path / "huge.txt"
+    path.write_bytes(b"a" * (4 * MAX_CHARS + 1))  # no text within the limit can take more bytes
+    with pytest.raises((AppError, ValueError), match="maximum file size"):
         client.predict("", [handle_file(path)], api_name="/entities")
 
 

@@ -49,7 +49,7 @@ def url(tmp_path_factory: pytest.TempPathFactory):
     from demo.app import serve
 
     _, localizer = tiny_parts(tmp_path_factory.mktemp("browser"))
-    blocks = serve(word_tagger, localizer, DemoConfig(port=0), block=False)
+    blocks = serve(word_tagger, localizer, DemoConfig(port=0))
     yield blocks.local_url
     blocks.close()
 
