@@ -1,7 +1,7 @@
 """Entity F1 of ``ner`` when CoNLL++ is given as raw text, next to the same model's token-level F1.
 
     python benchmarks/ner_rawtext.py [--model DIR] [--data DIR] [--split test] [--docs N] [--quantize]
-                                     [--pack N] [--no-pipeline] [--threads N]
+                                     [--no-pipeline] [--threads N]
 
 Each document becomes one raw text in three layouts: "spaced" (tokens joined by spaces, a line per
 sentence), "prose" (punctuation glued as in running text: no space before , . ) 's etc., none after ( $),
@@ -169,7 +169,6 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=NerConfig.batch_size)
     parser.add_argument("--quantize", action="store_true", help="also score the int8-quantized model")
     parser.add_argument("--no-pipeline", action="store_true", help="skip the transformers pipeline")
-    parser.add_argument("--pack", type=int, default=0, help="also score NerConfig(pack_tokens=N)")
     parser.add_argument("--threads", type=int, help="torch threads (default: torch's choice)")
     args = parser.parse_args()
 
@@ -186,9 +185,6 @@ def main() -> None:
         taggers["ner-int8"] = EntityTagger.load(
             args.model, NerConfig(batch_size=args.batch_size, quantize=True)
         )
-    if args.pack:
-        packed = NerConfig(batch_size=args.batch_size, pack_tokens=args.pack)
-        taggers[f"ner-pack{args.pack}"] = EntityTagger.load(args.model, packed)
     pipe = None if args.no_pipeline else load_pipeline(None, tagger)
     print(
         f"model: {args.model or 'models/ner-default'}  case feature: {tagger.case_feature}  "

@@ -1,6 +1,6 @@
 """Throughput of ``ner`` vs the ``transformers`` token-classification pipeline, same model, same texts.
 
-    python benchmarks/ner_speed.py [--model DIR] [--docs N] [--batch-sizes 8,32] [--quantize] [--pack N]
+    python benchmarks/ner_speed.py [--model DIR] [--docs N] [--batch-sizes 8,32] [--quantize]
                                    [--threads N]
 
 Texts are the CoNLL++ test documents as raw text (tokens joined by spaces, a line per sentence). The
@@ -44,7 +44,6 @@ def main() -> None:
     parser.add_argument(
         "--quantize", action="store_true", help="also time ner with int8 dynamic quantization"
     )
-    parser.add_argument("--pack", type=int, default=0, help="also time NerConfig(pack_tokens=N)")
     parser.add_argument("--threads", type=int, help="torch threads (default: torch's choice)")
     args = parser.parse_args()
 
@@ -66,13 +65,6 @@ def main() -> None:
     seconds = {"ner": timed(tagger, texts)}
     if args.quantize:
         seconds["ner int8"] = timed(EntityTagger.load(args.model, NerConfig(quantize=True)), texts)
-    if args.pack:
-        seconds[f"ner pack{args.pack}"] = timed(
-            EntityTagger.load(args.model, NerConfig(pack_tokens=args.pack)), texts
-        )
-    if args.pack and args.quantize:
-        config = NerConfig(pack_tokens=args.pack, quantize=True)
-        seconds[f"ner pack{args.pack} int8"] = timed(EntityTagger.load(args.model, config), texts)
     seconds["pipeline default batch"] = timed(pipe, texts)
     for size in [int(s) for s in args.batch_sizes.split(",") if s]:
         seconds[f"pipeline batch {size}"] = timed(lambda t, size=size: pipe(t, batch_size=size), texts)

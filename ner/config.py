@@ -19,10 +19,6 @@ class NerConfig:
     max_length: int | None = None  # window in sub-words, special tokens included
     window_overlap: int = 64  # sub-words shared by consecutive windows of an over-long sentence
     context_tokens: int | None = None  # sub-words of neighbouring sentences on each side
-    # 0: one sentence per input, exactly as in training. N > 0: consecutive sentences share an input of up
-    # to N sub-words (plus context): far fewer context sub-words to compute, but a layout the model was
-    # not trained on; measure F1 (benchmarks/ner_rawtext.py) before relying on it.
-    pack_tokens: int = 0
     quantize: bool = False  # dynamic int8 quantization of the Linear layers (CPU)
     num_threads: int | None = None  # torch intra-op threads; None leaves torch's default
     device: str = "cpu"
@@ -36,7 +32,5 @@ class NerConfig:
             raise NerError(f"window_overlap must not be negative, got {self.window_overlap}")
         if self.context_tokens is not None and self.context_tokens < 0:
             raise NerError(f"context_tokens must not be negative, got {self.context_tokens}")
-        if self.pack_tokens < 0:
-            raise NerError(f"pack_tokens must not be negative, got {self.pack_tokens}")
         if self.num_threads is not None and self.num_threads < 1:
             raise NerError(f"num_threads must be at least 1, got {self.num_threads}")

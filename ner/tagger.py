@@ -100,7 +100,6 @@ class EntityTagger:
                 budget=self.budget,
                 overlap=overlap,
                 context=self.context_tokens,
-                pack=self.config.pack_tokens,
             )
         return windows
 

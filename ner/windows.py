@@ -3,8 +3,7 @@
 A sentence that fits is one sequence ``left-context + sentence + right-context`` (context = up to N sub-words
 of the neighbouring sentences, as the model was trained). A longer sentence is cut at word boundaries into
 overlapping windows; every word is labelled from the window where it has the most sub-words around it, so
-each word is labelled exactly once and nothing is truncated. Optionally, short consecutive sentences are
-packed into one input (fewer, longer inputs: faster, but no longer exactly the training layout).
+each word is labelled exactly once and nothing is truncated.
 """
 
 from __future__ import annotations
@@ -36,19 +35,15 @@ def plan_windows(
     budget: int,
     overlap: int,
     context: int,
-    pack: int = 0,
 ) -> list[Window]:
     """Windows for one document; ``pieces[w]``/``types[w]`` are word w's sub-word ids and token types.
 
     ``budget`` is the room for sub-words in one input. A word longer than the budget keeps only its first
-    ``budget`` sub-words (its label comes from the first). ``pack`` > 0 lets consecutive sentences share
-    one input of up to ``pack`` sub-words before context is added; ``sentences`` must be consecutive.
+    ``budget`` sub-words (its label comes from the first).
     """
     pieces = [p[:budget] for p in pieces]
     types = [t[:budget] for t in types]
     sizes = [sum(len(p) for p in pieces[first:end]) for first, end in sentences]
-    if pack:
-        sentences, sizes = _pack(sentences, sizes, min(pack, budget - 2 * context))
     windows = []
     for (first, end), size in zip(sentences, sizes, strict=True):
         if size == 0:
@@ -58,19 +53,6 @@ def plan_windows(
         else:
             windows.extend(_split_sentence(doc, pieces, types, first, end, budget, overlap))
     return windows
-
-
-def _pack(sentences: list[Span], sizes: list[int], limit: int) -> tuple[list[Span], list[int]]:
-    """Merge runs of consecutive sentences while their sub-words add up to at most ``limit``."""
-    packed: list[Span] = []
-    totals: list[int] = []
-    for (first, end), size in zip(sentences, sizes, strict=True):
-        if packed and totals[-1] + size <= limit:
-            packed[-1], totals[-1] = (packed[-1][0], end), totals[-1] + size
-        else:
-            packed.append((first, end))
-            totals.append(size)
-    return packed, totals
 
 
 def _with_context(

@@ -13,14 +13,11 @@ def plan(
     budget: int = 100,
     overlap: int = 0,
     context: int = 0,
-    pack: int = 0,
 ) -> list[Window]:
     """Word w's sub-words are ids 1000*w, 1000*w+1, ...; its token types are all w."""
     pieces = [[1000 * w + k for k in range(n)] for w, n in enumerate(lengths)]
     types = [[w] * n for w, n in enumerate(lengths)]
-    return plan_windows(
-        7, pieces, types, sentences, budget=budget, overlap=overlap, context=context, pack=pack
-    )
+    return plan_windows(7, pieces, types, sentences, budget=budget, overlap=overlap, context=context)
 
 
 def test_short_sentences_without_context_are_one_input_each() -> None:
@@ -44,13 +41,6 @@ def test_context_adds_neighbour_sub_words_but_labels_only_the_sentence() -> None
 def test_context_shares_the_remaining_room_equally_between_sides() -> None:
     windows = plan([4, 2, 4], [(0, 1), (1, 2), (2, 3)], budget=7, context=10)
     assert windows[1].ids == [2, 3, 1000, 1001, 2000, 2001]  # room 5 -> 2 sub-words per side
-
-
-def test_packing_puts_consecutive_sentences_in_one_input_with_context_around() -> None:
-    windows = plan([2, 2, 1, 3, 2, 4], [(0, 2), (2, 3), (3, 4), (4, 5), (5, 6)], budget=20, context=2, pack=8)
-    assert [[word for word, _ in w.targets] for w in windows] == [[0, 1, 2, 3], [4, 5]]  # 4+1+3, 2+4
-    assert windows[1].ids == [3001, 3002, 4000, 4001, 5000, 5001, 5002, 5003]
-    assert windows[1].targets == [(4, 2), (5, 4)]
 
 
 def test_words_without_sub_words_are_skipped() -> None:
