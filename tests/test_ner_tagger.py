@@ -48,7 +48,10 @@ def tagger(model_dir: Path) -> EntityTagger:
 
 def check_entities(text: str, entities: list[dict]) -> None:
     previous_end = 0
+    starts = {start for start, _ in segment(text).words}
+    ends = {end for _, end in segment(text).words}
     for entity in entities:
+        assert entity["start"] in starts and entity["end"] in ends  # never inside a word ("Schi"/"hol")
         assert set(entity) == {"entity_group", "score", "word", "start", "end"}
         assert text[entity["start"] : entity["end"]] == entity["word"] == entity["word"].strip() != ""
         assert entity["start"] >= previous_end  # sorted, no overlap, no duplicates
