@@ -29,7 +29,11 @@ def load_model(
     location = resolve_location(source)
     try:
         tokenizer = AutoTokenizer.from_pretrained(location)
-        model, info = AutoModelForTokenClassification.from_pretrained(location, output_loading_info=True)
+        # float32 whatever the checkpoint's dtype: the shipped model is stored in fp16, which CPUs run slowly
+        # and dynamic int8 quantization cannot take.
+        model, info = AutoModelForTokenClassification.from_pretrained(
+            location, output_loading_info=True, dtype=torch.float32
+        )
     except (OSError, ValueError, KeyError) as error:
         raise NerError(
             f"cannot load a token-classification model from {location}: {_first_line(error)}"

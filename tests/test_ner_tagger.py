@@ -196,3 +196,16 @@ def test_encoder_without_classification_head_is_refused(tmp_path: Path) -> None:
     BertModel(config).save_pretrained(tmp_path)  # same labels and tokenizer, but no classifier weights
     with pytest.raises(NerError, match="no trained classification head"):
         EntityTagger.load(tmp_path)
+
+
+def test_fp16_checkpoint_runs_in_float32_and_quantizes(model_dir: Path, tmp_path: Path) -> None:
+    """The shipped model is stored in fp16 (``training.export``); inference must not run in half precision."""
+    from training.export import export
+
+    half = tmp_path / "half"
+    export(model_dir, half)
+    text = "Angela Merkel met Barack Obama in Berlin."
+    tagger = EntityTagger.load(half)
+    assert {p.dtype for p in tagger.model.parameters()} == {torch.float32}
+    check_entities(text, tagger(text))
+    check_entities(text, EntityTagger.load(half, NerConfig(quantize=True))(text))
