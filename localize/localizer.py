@@ -61,7 +61,10 @@ class Localizer:
         chosen = self._choose(
             text, [m for m in mentions if m.entity_group in selected], anchors, type_checker
         )
-        records = [self._record(m, chosen, selected) for m in mentions]
+        surfaces: dict[Key, str] = {}  # each entity as first written, to name the full form a mention follows
+        for mention in mentions:
+            surfaces.setdefault(key_of(mention), mention.text)
+        records = [self._record(m, chosen, selected, surfaces) for m in mentions]
         return self._finish(text, records, anchors)
 
     def _choose(
@@ -98,7 +101,11 @@ class Localizer:
         return out
 
     def _record(
-        self, mention: Mention, chosen: dict[Key, tuple[Resolution, Key]], selected: set[str]
+        self,
+        mention: Mention,
+        chosen: dict[Key, tuple[Resolution, Key]],
+        selected: set[str],
+        surfaces: dict[Key, str],
     ) -> Replacement:
         record = Replacement(mention.text, mention.entity_group, mention.start, mention.end)
         if mention.entity_group not in selected:
@@ -115,7 +122,7 @@ class Localizer:
         texts = list(dict.fromkeys(c.render(mention.text, self.index.lowercase) for c in choices))
         texts = [t for t in texts if t != mention.text]
         if full != key:
-            record.follows = " ".join(full[1])
+            record.follows = surfaces[full]
         if not texts or choices[0].render(mention.text, self.index.lowercase) == mention.text:
             record.reason = f"follows {record.follows!r}, which keeps this word"
             return record
