@@ -20,9 +20,8 @@ from demo.cli import parse_args
 from demo.config import DemoConfig
 from localize import LocalizeConfig, Localizer
 from ner import EntityTagger
-from tests.helpers import REPO, tiny_bert_dir
+from tests.helpers import LABELS, REPO, tiny_model_dir
 
-LABELS = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"]
 SENTENCE = "My name is Mitchell and I live in Paris"
 MAX_CHARS = 2_000  # small, so over-long inputs stay cheap to send
 TINY_VECTORS = {  # usa-ness, india-ness, city, surname
@@ -41,7 +40,7 @@ def tiny_parts(directory: Path) -> tuple[EntityTagger, Localizer]:
     vectors = directory / "tiny.txt"
     rows = [f"{word} {' '.join(map(str, v))}" for word, v in TINY_VECTORS.items()]
     vectors.write_text(f"{len(rows)} 4\n" + "\n".join(rows) + "\n")
-    model = tiny_bert_dir(directory / "model", labels=LABELS)
+    model = tiny_model_dir(directory / "model", labels=LABELS)
     localizer = Localizer.load(vectors, LocalizeConfig(vector_type_filter=False, require_closer_to_target=False))
     return EntityTagger.load(model), localizer
 
@@ -228,7 +227,7 @@ def test_cli_missing_model_is_one_line(capsys: pytest.CaptureFixture[str], tmp_p
 
 
 def test_cli_missing_vectors_is_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    model = tiny_bert_dir(tmp_path / "model", labels=LABELS)
+    model = tiny_model_dir(tmp_path / "model", labels=LABELS)
     assert cli_main(["--model", str(model), "--vectors", str(tmp_path / "absent.txt")]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("demo: ") and "absent.txt" in err and "\n" not in err

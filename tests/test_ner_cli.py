@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from ner.cli import main
-from tests.test_ner_support import REPO, one_thread, tiny_model_dir
+from tests.helpers import REPO, one_thread, tiny_model_dir
 
 TEXT = "Angela Merkel met Barack Obama in Berlin.\nZoë went to São Paulo 🎉"
 

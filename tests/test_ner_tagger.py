@@ -15,7 +15,7 @@ from transformers import BertConfig, BertModel
 import ner.model
 from ner import EntityTagger, NerConfig, NerError
 from ner.text import segment
-from tests.test_ner_support import one_thread, tiny_model_dir, uncased_tokenizer_dir
+from tests.helpers import one_thread, tiny_model_dir, uncased_tokenizer_dir
 
 ODD_TEXTS = [
     "",

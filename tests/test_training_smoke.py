@@ -14,7 +14,7 @@ from training.evaluate import main as evaluate_main
 from training.train import main as train_main
 
 from .conll_fixtures import write_conll_dir
-from .helpers import REPO, tiny_bert_dir
+from .helpers import REPO, tiny_model_dir
 
 pytestmark = pytest.mark.slow
 
@@ -22,7 +22,11 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory):
     root = tmp_path_factory.mktemp("smoke")
-    return {"data": write_conll_dir(root / "data", repeat=8), "model": tiny_bert_dir(root / "tiny-bert"), "root": root}
+    return {
+        "data": write_conll_dir(root / "data", repeat=8),
+        "model": tiny_model_dir(root / "tiny-bert", labels=None),
+        "root": root,
+    }
 
 
 def command(workspace, output, *extra):
@@ -92,7 +96,7 @@ def test_case_feature_resizes_token_types(workspace):
 
 
 def test_label_set_that_differs_from_the_model_is_a_clear_error(workspace, tmp_path, capsys):
-    other = tiny_bert_dir(tmp_path / "other", labels=["O", "B-DRUG", "I-DRUG"])
+    other = tiny_model_dir(tmp_path / "other", labels=["O", "B-DRUG", "I-DRUG"])
     args = command(workspace, tmp_path / "out", "--epochs", "1")
     args[args.index("--model") + 1] = str(other)
     assert train_main(args) == 2
