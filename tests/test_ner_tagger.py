@@ -209,3 +209,30 @@ def test_fp16_checkpoint_runs_in_float32_and_quantizes(model_dir: Path, tmp_path
     assert {p.dtype for p in tagger.model.parameters()} == {torch.float32}
     check_entities(text, tagger(text))
     check_entities(text, EntityTagger.load(half, NerConfig(quantize=True))(text))
+
+
+def test_inference_inputs_match_what_training_encodes(tmp_path: Path) -> None:
+    """ner rebuilds training's layout (context, case-shape token types) on its own; the two must not drift."""
+    from training.conll import load_data
+    from training.features import encode_split
+
+    from .conll_fixtures import SENTENCES, write_conll_dir
+
+    tokenizer_dir = uncased_tokenizer_dir()
+    tagger = EntityTagger.load(
+        tiny_model_dir(tmp_path / "m", tokenizer_dir, context_tokens=6, type_vocab_size=4,
+                       case_feature="token_type_case_shape")
+    )  # fmt: skip
+    train = load_data(str(write_conll_dir(tmp_path / "data")))["train"]
+    expected = encode_split(train, tagger.tokenizer, context_tokens=6, case_feature=True)
+    documents = [SENTENCES[:3], SENTENCES[3:]]  # as in conll_fixtures: two documents
+    texts = ["\n".join(" ".join(word for word, _ in sentence) for sentence in doc) for doc in documents]
+    calls = capture_inputs(tagger)
+    tagger(texts)
+    fed = set()
+    for call in calls:
+        for ids, types, mask in zip(call["input_ids"], call["token_type_ids"], call["attention_mask"], strict=True):
+            length = int(mask.sum())
+            fed.add((tuple(ids[:length].tolist()), tuple(types[:length].tolist())))
+    trained = {(tuple(row["input_ids"]), tuple(row["token_type_ids"])) for row in expected}
+    assert fed == trained

@@ -77,3 +77,12 @@ def test_context_budget_is_respected(tmp_path):
         extra = len(narrow[index]["input_ids"]) - len(plain[index]["input_ids"])
         assert 0 <= extra <= 4
     assert len(narrow[1]["input_ids"]) == len(plain[1]["input_ids"]) + 4  # middle sentence: 2 on each side
+
+
+def test_left_context_shorter_than_the_budget_is_kept_whole(tmp_path):
+    train = load_data(str(write_conll_dir(tmp_path)))["train"]
+    plain = encode_split(train, CASED)
+    first_sentence = plain[0]["input_ids"][1:-1]
+    budget = len(first_sentence) + 1  # more than there is, less than twice as much
+    row = encode_split(train, CASED, context_tokens=budget)[1]
+    assert row["input_ids"][1 : 1 + len(first_sentence)] == first_sentence

@@ -76,7 +76,8 @@ def context(sentences: list[Pieces], index: int, step: int, budget: int) -> tupl
             ids, cases = ids + piece.ids, cases + piece.cases
         neighbour += step
     if step < 0:
-        return ids[len(ids) - budget :] if budget else [], cases[len(cases) - budget :] if budget else []
+        keep = max(0, len(ids) - budget)  # a negative start would wrap around and drop context
+        return ids[keep:], cases[keep:]
     return ids[:budget], cases[:budget]
 
 
