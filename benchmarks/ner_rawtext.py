@@ -1,6 +1,7 @@
 """Entity F1 of ``ner`` when CoNLL++ is given as raw text, next to the same model's token-level F1.
 
-    python benchmarks/ner_rawtext.py [--model DIR] [--data DIR] [--split test] [--docs N] [--quantize]
+    python benchmarks/ner_rawtext.py [--model DIR] [--data DIR] [--split test] [--docs N]
+                                     [--precisions float32,int8,bfloat16]
                                      [--no-pipeline] [--threads N]
 
 Each document becomes one raw text in three layouts: "spaced" (tokens joined by spaces, a line per
@@ -167,7 +168,9 @@ def main() -> None:
     parser.add_argument("--split", default="test")
     parser.add_argument("--docs", type=int, help="only the first N documents")
     parser.add_argument("--batch-size", type=int, default=NerConfig.batch_size)
-    parser.add_argument("--quantize", action="store_true", help="also score the int8-quantized model")
+    parser.add_argument(
+        "--precisions", default="float32", help="ner precisions to score, comma-separated (float32,int8,bfloat16)"
+    )
     parser.add_argument("--no-pipeline", action="store_true", help="skip the transformers pipeline")
     parser.add_argument("--threads", type=int, help="torch threads (default: torch's choice)")
     args = parser.parse_args()
@@ -179,12 +182,13 @@ def main() -> None:
     documents = read_documents(args.data / f"{args.split}.txt")[: args.docs]
     if args.threads:
         torch.set_num_threads(args.threads)
-    tagger = EntityTagger.load(args.model, NerConfig(batch_size=args.batch_size))
-    taggers = {"ner": tagger}
-    if args.quantize:
-        taggers["ner-int8"] = EntityTagger.load(
-            args.model, NerConfig(batch_size=args.batch_size, quantize=True)
+    taggers = {
+        "ner" if precision == "float32" else f"ner {precision}": EntityTagger.load(
+            args.model, NerConfig(batch_size=args.batch_size, precision=precision)
         )
+        for precision in args.precisions.split(",")
+    }
+    tagger = next(iter(taggers.values()))
     pipe = None if args.no_pipeline else load_pipeline(None, tagger)
     print(
         f"model: {args.model or 'models/ner-default'}  case feature: {tagger.case_feature}  "
@@ -194,7 +198,7 @@ def main() -> None:
     for name, each in taggers.items():
         scores = token_level(each, spaced)
         print(
-            f"{name:9s} token level (gold words)   seqeval F1 {100 * scores['conlleval']:.2f}"
+            f"{name:13s} token level (gold words)   seqeval F1 {100 * scores['conlleval']:.2f}"
             f"  (strict {100 * scores['strict']:.2f})"
         )
     for layout in LAYOUTS:
@@ -207,7 +211,7 @@ def main() -> None:
             start = time.perf_counter()
             precision, recall, f1 = prf(gold, run(docs))
             print(
-                f"{name:9s} raw text, {layout:9s}  span F1 {100 * f1:.2f}  (P {100 * precision:.2f}"
+                f"{name:13s} raw text, {layout:9s}  span F1 {100 * f1:.2f}  (P {100 * precision:.2f}"
                 f"  R {100 * recall:.2f})  {time.perf_counter() - start:.1f} s"
             )
 

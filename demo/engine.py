@@ -31,7 +31,7 @@ class Engine:
     def load(cls, config: DemoConfig) -> Engine:
         """The model and the vectors named in ``config`` (embedded defaults when None), loaded once."""
         try:
-            tagger = EntityTagger.load(config.model, NerConfig(quantize=config.quantize, num_threads=config.threads))
+            tagger = EntityTagger.load(config.model, NerConfig(precision=config.precision, num_threads=config.threads))
             localizer = Localizer.load(config.vectors)
         except (NerError, LocalizeError) as error:
             raise LoadError(str(error)) from error

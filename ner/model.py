@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import warnings
 from pathlib import Path
 
 import torch
@@ -16,6 +15,8 @@ from transformers import (
 
 from ner.config import NerConfig
 from ner.errors import NerError
+from ner.quantization import quantize
+from training.calibration import load_ranges
 
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "ner-default"
 _HUB_ID = re.compile(r"\w[\w.-]*(/\w[\w.-]*)?")
@@ -25,12 +26,12 @@ _PLACEHOLDER_LABEL = re.compile(r"LABEL_\d+")
 def load_model(
     source: str | Path | None, config: NerConfig
 ) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
-    """Model (eval mode, on ``config.device``, int8 if ``config.quantize``) and fast tokenizer."""
+    """Model (eval mode, on ``config.device``, in ``config.precision``) and fast tokenizer."""
     location = resolve_location(source)
     try:
         tokenizer = AutoTokenizer.from_pretrained(location)
         # float32 whatever the checkpoint's dtype: the shipped model is stored in fp16, which CPUs run slowly
-        # and dynamic int8 quantization cannot take.
+        # and dynamic int8 quantization cannot take; other precisions are derived from float32 below.
         model, info = AutoModelForTokenClassification.from_pretrained(
             location, output_loading_info=True, dtype=torch.float32
         )
@@ -40,8 +41,10 @@ def load_model(
         ) from error
     check_model(model, tokenizer, info.get("missing_keys", ()), location)
     model.eval()
-    if config.quantize:
-        model = quantize(model)
+    if config.precision == "int8":
+        model = quantize(model, load_ranges(location) if Path(location).is_dir() else None, config.int8_smoothing)
+    elif config.precision == "bfloat16":
+        model = model.to(torch.bfloat16)
     return model.to(config.device), tokenizer
 
 
@@ -75,13 +78,6 @@ def check_model(
         raise NerError(
             f"model at {location} has no trained classification head (missing {', '.join(untrained)})"
         )
-
-
-def quantize(model: PreTrainedModel) -> PreTrainedModel:
-    """Dynamic int8 quantization of every Linear layer (CPU only)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # torch.ao.quantization is deprecated in favour of torchao
-        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
 
 
 def _first_line(error: Exception) -> str:

@@ -9,3 +9,5 @@ DATA=${DATA:-../shared/data/conllpp}
 "$PY" -m training --model minilm --data "$DATA" --output-dir "$RUN" \
   --case-feature --context-tokens 0 --epochs 5 --learning-rate 1e-4 --batch-size 32 --save-steps 100 ${RESUME:+--resume}
 "$PY" -m training.export "$RUN/best" models/ner-default
+# Activation ranges for `--precision int8` (SmoothQuant); the weights are not changed.
+"$PY" -m training.calibrate models/ner-default --data "$DATA"

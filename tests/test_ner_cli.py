@@ -70,7 +70,7 @@ def test_missing_file_is_reported_and_status_is_zero_when_all_succeed(
 
 def test_stdin(model: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(TEXT.encode("utf-8"))))
-    assert main(["-", "--model", model, "--batch-size", "2", "--quantize"]) == 0
+    assert main(["-", "--model", model, "--batch-size", "2", "--precision", "int8"]) == 0
     record = json.loads(capsys.readouterr().out)
     assert record["file"] == "-" and isinstance(record["entities"], list)
 

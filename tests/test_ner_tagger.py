@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from transformers import BertConfig, BertModel
 
 import ner.model
+import ner.quantization
 from ner import EntityTagger, NerConfig, NerError
 from ner.text import segment
 from tests.helpers import one_thread, tiny_model_dir, uncased_tokenizer_dir
@@ -162,11 +163,45 @@ def test_context_tokens_from_the_model_config_add_neighbour_sentences(tmp_path: 
     assert sequences["with"] == sorted([alpha + 3, delta + 3])
 
 
-def test_quantized_model_tags_the_same_way(model_dir: Path) -> None:
+@pytest.mark.parametrize("vnni", [True, False])
+def test_int8_precision_quantizes_every_linear_layer(
+    model_dir: Path, vnni: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ner.quantization, "cpu_has_vnni", lambda: vnni)
     text = "Angela Merkel met Barack Obama in Berlin."
-    tagger = EntityTagger.load(model_dir, NerConfig(quantize=True))
-    assert any(type(m).__module__.startswith("torch.ao") for m in tagger.model.modules())
+    tagger = EntityTagger.load(model_dir, NerConfig(precision="int8"))
+    modules = list(tagger.model.modules())
+    assert not any(type(m) is torch.nn.Linear for m in modules)
+    assert any(isinstance(m, ner.quantization.FullRangeInt8Linear) for m in modules) == vnni
     check_entities(text, tagger(text))
+
+
+def test_full_range_int8_is_closer_to_float32_than_torch_default() -> None:
+    """8-bit activations halve the rounding step of the 7-bit default, so the output error must shrink."""
+    torch.manual_seed(0)
+    linear, x = torch.nn.Linear(384, 1536), torch.randn(64, 384)
+    spec = {torch.nn.Linear: torch.ao.quantization.per_channel_dynamic_qconfig}
+    default = torch.ao.quantization.quantize_dynamic(torch.nn.Sequential(linear), spec)
+    full = torch.ao.quantization.quantize_dynamic(
+        torch.nn.Sequential(linear), spec, mapping={torch.nn.Linear: ner.quantization.FullRangeInt8Linear}
+    )
+    with torch.inference_mode():
+        exact = linear(x)
+        default_error = (default(x) - exact).abs().mean()
+        full_error = (full(x) - exact).abs().mean()
+    assert full_error < 0.75 * default_error
+
+
+def test_bfloat16_precision_runs_in_bfloat16(model_dir: Path) -> None:
+    text = "Angela Merkel met Barack Obama in Berlin."
+    tagger = EntityTagger.load(model_dir, NerConfig(precision="bfloat16"))
+    assert {p.dtype for p in tagger.model.parameters()} == {torch.bfloat16}
+    check_entities(text, tagger(text))
+
+
+def test_unknown_precision_is_refused() -> None:
+    with pytest.raises(NerError, match="precision must be one of float32, bfloat16, int8, got 'fp8'"):
+        NerConfig(precision="fp8")  # type: ignore[arg-type]
 
 
 def test_missing_default_model_says_how_to_get_one(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -208,7 +243,7 @@ def test_fp16_checkpoint_runs_in_float32_and_quantizes(model_dir: Path, tmp_path
     tagger = EntityTagger.load(half)
     assert {p.dtype for p in tagger.model.parameters()} == {torch.float32}
     check_entities(text, tagger(text))
-    check_entities(text, EntityTagger.load(half, NerConfig(quantize=True))(text))
+    check_entities(text, EntityTagger.load(half, NerConfig(precision="int8"))(text))
 
 
 def test_inference_inputs_match_what_training_encodes(tmp_path: Path) -> None:
@@ -236,3 +271,31 @@ def test_inference_inputs_match_what_training_encodes(tmp_path: Path) -> None:
             fed.add((tuple(ids[:length].tolist()), tuple(types[:length].tolist())))
     trained = {(tuple(row["input_ids"]), tuple(row["token_type_ids"])) for row in expected}
     assert fed == trained
+
+
+def test_words_are_encoded_as_the_tokenizer_encodes_each_word(model_dir: Path) -> None:
+    """One pre-tokenized call must give every word the pieces and offsets of encoding it alone, and a
+    truncation setting saved with the tokenizer (bert-base-cased has one) must not cut anything."""
+    loaded = EntityTagger.load(model_dir)
+    texts = [*ODD_TEXTS, "x" * 40 + " Zoë Ångström", "Angela Merkel met Barack Obama in Berlin."]
+    words = [doc.text[s:e] for doc in map(segment, texts) for s, e in doc.words]
+    alone = [loaded.tokenizer.backend_tokenizer.encode(w, add_special_tokens=False) for w in words]
+    loaded.tokenizer.backend_tokenizer.enable_truncation(max_length=4)
+    ids, offsets = EntityTagger(loaded.model, loaded.tokenizer)._encode(words)
+    assert ids == [e.ids for e in alone]
+    assert offsets == [e.offsets for e in alone]
+    assert max(len(i) for i in ids) > 4
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_a_call_leaves_the_garbage_collector_as_it_found_it(tagger: EntityTagger, enabled: bool) -> None:
+    import gc
+
+    (gc.enable if enabled else gc.disable)()
+    try:
+        tagger("Angela Merkel met Barack Obama in Berlin.")
+        with pytest.raises(NerError):
+            tagger([1])  # type: ignore[list-item]
+        assert gc.isenabled() == enabled
+    finally:
+        gc.enable()

@@ -13,9 +13,10 @@ from pathlib import Path
 import torch
 from transformers import AutoModelForTokenClassification
 
+from .calibration import RANGES_FILE
 from .modeling import load_tokenizer
 
-CARRIED_FILES = ("metrics.json", "README.md")
+CARRIED_FILES = ("metrics.json", "README.md", RANGES_FILE)
 
 
 def export(source: Path, destination: Path) -> None:
