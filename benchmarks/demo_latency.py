@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script 
 
 from demo.config import DemoConfig  # noqa: E402
 from demo.engine import Engine, LoadError  # noqa: E402
+from ner import PRECISIONS  # noqa: E402
 
 PARAGRAPH = (
     "Last spring {p1} left {c1} for a new job at {o1}. She had spent six years in {c2}, where she worked "
@@ -147,12 +148,12 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--concurrency", type=int, default=DemoConfig.concurrency)
-    parser.add_argument("--quantize", action="store_true", help="int8 NER model")
+    parser.add_argument("--precision", default="float32", choices=PRECISIONS, help="NER model precision")
     parser.add_argument("--type-check", action="store_true", help="/rewrite with the NER type check of candidates")
     args = parser.parse_args()
 
     config = DemoConfig(
-        port=0, model=args.model, vectors=args.vectors, quantize=args.quantize, concurrency=args.concurrency
+        port=0, model=args.model, vectors=args.vectors, precision=args.precision, concurrency=args.concurrency
     )
     start = time.perf_counter()
     try:
@@ -162,7 +163,7 @@ def main() -> int:
         return 2
     print(
         f"load: {time.perf_counter() - start:.1f} s; paragraph: {len(paragraph(0).split())} words; "
-        f"concurrency {config.concurrency}; quantize {config.quantize}; type check {args.type_check}"
+        f"concurrency {config.concurrency}; precision {config.precision}; type check {args.type_check}"
     )
 
     from demo.app import serve
