@@ -2,20 +2,23 @@
 
     python benchmarks/ner_speed.py [--model DIR] [--docs N] [--batch-sizes 8,32]
                                    [--precisions float32,int8,bfloat16]
-                                   [--threads N] [--rounds 3]
+                                   [--threads N] [--rounds 3] [--workers N]
 
 Texts are the CoNLL++ test documents as raw text (tokens joined by spaces, a line per sentence). The
 pipeline uses aggregation "simple" and stride 128 (without a stride it truncates long documents), at its
 default batch size and at each of ``--batch-sizes``; the best is reported too. Ratios are from one run:
 after a warm-up call each, the contenders take turns ``--rounds`` times and each one's fastest time counts.
+``--workers N`` also times each ner precision with N workers of 1 torch thread each (default: the cores).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import torch
@@ -41,6 +44,16 @@ def best_times(runners: dict[str, Callable[[list[str]], object]], texts: list[st
     return seconds
 
 
+def with_threads(run: Callable[[list[str]], object], threads: int) -> Callable[[list[str]], object]:
+    """``run`` under ``threads`` torch intra-op threads (a process-wide setting, so set before every call)."""
+
+    def threaded(texts: list[str]) -> object:
+        torch.set_num_threads(threads)
+        return run(texts)
+
+    return threaded
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", help="model directory (default: models/ner-default)")
@@ -54,6 +67,9 @@ def main() -> None:
     )
     parser.add_argument("--threads", type=int, help="torch threads (default: torch's choice)")
     parser.add_argument("--rounds", type=int, default=3, help="timings per contender; the fastest counts")
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="also time ner with N workers x 1 torch thread"
+    )
     args = parser.parse_args()
 
     from transformers.utils import logging as hf_logging
@@ -71,19 +87,24 @@ def main() -> None:
         f"torch threads: {torch.get_num_threads()}"
     )
 
+    threads = torch.get_num_threads()
     runners: dict[str, Callable[[list[str]], object]] = {}
     for precision in args.precisions.split(","):
         each = tagger if precision == "float32" else EntityTagger.load(args.model, NerConfig(precision=precision))
-        runners["ner" if precision == "float32" else f"ner {precision}"] = each
-    runners["pipeline default batch"] = pipe
+        name = "ner" if precision == "float32" else f"ner {precision}"
+        runners[name] = with_threads(each, threads)
+        if args.workers > 1:
+            parallel = EntityTagger(each.model, each.tokenizer, replace(each.config, workers=args.workers))
+            runners[f"{name}, {args.workers} workers"] = with_threads(parallel, 1)
+    runners["pipeline default batch"] = with_threads(pipe, threads)
     for size in [int(s) for s in args.batch_sizes.split(",") if s]:
-        runners[f"pipeline batch {size}"] = lambda t, size=size: pipe(t, batch_size=size)
+        runners[f"pipeline batch {size}"] = with_threads(lambda t, size=size: pipe(t, batch_size=size), threads)
     seconds = best_times(runners, texts, args.rounds)
     default = seconds["pipeline default batch"]
     best = min(value for name, value in seconds.items() if name.startswith("pipeline"))
     for name, value in seconds.items():
         print(
-            f"{name:24s} {value:7.2f} s  {words / value:8.0f} words/s  "
+            f"{name:30s} {value:7.2f} s  {words / value:8.0f} words/s  "
             f"x{default / value:5.2f} vs pipeline default  x{best / value:5.2f} vs pipeline best"
         )
 

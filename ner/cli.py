@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -23,7 +24,10 @@ def main(argv: list[str] | None = None) -> int:
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
     try:
-        tagger = EntityTagger.load(args.model, NerConfig(batch_size=args.batch_size, precision=args.precision))
+        config = NerConfig(
+            batch_size=args.batch_size, precision=args.precision, workers=args.workers, num_threads=args.threads
+        )
+        tagger = EntityTagger.load(args.model, config)
     except NerError as error:
         print(f"ner: {error}", file=sys.stderr)
         return 2
@@ -85,4 +89,9 @@ def _parser() -> argparse.ArgumentParser:
         default=NerConfig.precision,
         help="int8: about 2.5x faster on CPU; bfloat16: about 1.8x, on CPUs with native bf16",
     )
+    cores = os.cpu_count() or 1
+    parser.add_argument(
+        "--workers", type=int, default=cores, help=f"batches computed at once (default: the {cores} cores)"
+    )
+    parser.add_argument("--threads", type=int, default=1, help="torch threads per worker")
     return parser

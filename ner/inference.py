@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import torch
 from transformers import PreTrainedModel
 
@@ -10,7 +12,6 @@ from ner.windows import Window
 Prediction = tuple[int, float]  # label id, its probability
 
 
-@torch.inference_mode()
 def predict(
     model: PreTrainedModel,
     windows: list[Window],
@@ -18,25 +19,45 @@ def predict(
     pad_id: int,
     batch_size: int,
     with_types: bool,
+    workers: int = 1,
 ) -> list[list[Prediction]]:
     """For each window, the label and probability of each of its targets (in ``window.targets`` order).
 
     ``special`` holds the ids placed before and after every window's sub-words ([CLS] and [SEP] for BERT).
-    Sorting by length keeps padding, and so wasted compute, small.
+    Sorting by length keeps padding, and so wasted compute, small. ``workers`` batches run at once.
     """
-    results: list[list[Prediction]] = [[] for _ in windows]
     order = sorted(range(len(windows)), key=lambda i: len(windows[i].ids))
-    for start in range(0, len(order), batch_size):
-        batch = order[start : start + batch_size]
-        inputs = _pad([windows[i] for i in batch], special, pad_id, with_types)
-        logits = model(**{k: v.to(model.device) for k, v in inputs.items()}).logits
-        rows = [row for row, i in enumerate(batch) for _ in windows[i].targets]
-        cols = [len(special[0]) + pos for i in batch for _, pos in windows[i].targets]
-        probs, labels = logits[rows, cols].float().softmax(-1).max(-1)
-        flat = iter(zip(labels.tolist(), probs.tolist(), strict=True))
-        for i in batch:
-            results[i] = [next(flat) for _ in windows[i].targets]
+    batches = [[windows[i] for i in order[start : start + batch_size]] for start in range(0, len(order), batch_size)]
+
+    def run(batch: list[Window]) -> list[list[Prediction]]:
+        return _predict_batch(model, batch, special, pad_id, with_types)
+
+    if workers > 1 and len(batches) > 1:
+        with ThreadPoolExecutor(min(workers, len(batches))) as pool:
+            outputs = list(pool.map(run, batches))
+    else:
+        outputs = [run(batch) for batch in batches]
+    results: list[list[Prediction]] = [[] for _ in windows]
+    for i, predicted in zip(order, (p for output in outputs for p in output), strict=True):
+        results[i] = predicted
     return results
+
+
+@torch.inference_mode()  # per thread: each worker enters it itself
+def _predict_batch(
+    model: PreTrainedModel,
+    batch: list[Window],
+    special: tuple[list[int], list[int]],
+    pad_id: int,
+    with_types: bool,
+) -> list[list[Prediction]]:
+    inputs = _pad(batch, special, pad_id, with_types)
+    logits = model(**{k: v.to(model.device) for k, v in inputs.items()}).logits
+    rows = [row for row, window in enumerate(batch) for _ in window.targets]
+    cols = [len(special[0]) + pos for window in batch for _, pos in window.targets]
+    probs, labels = logits[rows, cols].float().softmax(-1).max(-1)
+    flat = iter(zip(labels.tolist(), probs.tolist(), strict=True))
+    return [[next(flat) for _ in window.targets] for window in batch]
 
 
 def _pad(

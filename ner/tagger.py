@@ -81,7 +81,7 @@ class EntityTagger:
         windows = self._plan(docs)
         pad_id = self.tokenizer.pad_token_id or 0
         predictions = predict(
-            self.model, windows, self.special, pad_id, self.config.batch_size, self.case_feature
+            self.model, windows, self.special, pad_id, self.config.batch_size, self.case_feature, self.config.workers
         )
         labels: list[list[WordLabel]] = [[("O", 0.0)] * len(doc.words) for doc in docs]
         for window, predicted in zip(windows, predictions, strict=True):

@@ -81,6 +81,14 @@ def test_odd_texts_in_one_batch_match_one_by_one(tagger: EntityTagger) -> None:
     assert tagger(ODD_TEXTS) == [tagger(text) for text in ODD_TEXTS]
 
 
+def test_parallel_workers_give_each_text_its_own_entities(model_dir: Path) -> None:
+    texts = [f"Angela Merkel met {name} in Berlin on day {i}." for i, name in enumerate(["Ann", "Bo", "Cy"] * 9)]
+    texts += ODD_TEXTS + [" ".join(["Paris"] * n) for n in range(1, 40, 3)]
+    one = EntityTagger.load(model_dir, NerConfig(batch_size=2))(texts)
+    assert EntityTagger.load(model_dir, NerConfig(batch_size=2, workers=3))(texts) == one
+    assert sum(map(len, one)) > 20
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     st.lists(
@@ -197,6 +205,11 @@ def test_bfloat16_precision_runs_in_bfloat16(model_dir: Path) -> None:
     tagger = EntityTagger.load(model_dir, NerConfig(precision="bfloat16"))
     assert {p.dtype for p in tagger.model.parameters()} == {torch.bfloat16}
     check_entities(text, tagger(text))
+
+
+def test_bad_worker_count_is_refused() -> None:
+    with pytest.raises(NerError, match="workers must be at least 1, got 0"):
+        NerConfig(workers=0)
 
 
 def test_unknown_precision_is_refused() -> None:
