@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from ner import NerError
+from ner.decoding import decode_text
+
 
 class InputError(ValueError):
     """Unusable user input; the message is one line meant for the user."""
@@ -31,14 +34,10 @@ def check_total(texts: Sequence[str], max_chars: int) -> None:
 
 def decode(data: bytes, name: str) -> str:
     """UTF-8 text of an upload; binary or other encodings are refused rather than guessed."""
-    if b"\x00" in data:
-        raise InputError(f"{name} is a binary file, not text")
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InputError(
-            f"{name} is not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start})"
-        ) from error
+        return decode_text(data)
+    except NerError as error:
+        raise InputError(f"{name}: {error}") from error
 
 
 def read_uploads(paths: Sequence[str | Path], max_chars: int, max_files: int) -> list[tuple[str, str]]:

@@ -11,6 +11,7 @@ from tqdm import tqdm
 from transformers.utils import logging as hf_logging
 
 from ner.config import PRECISIONS, NerConfig
+from ner.decoding import decode_text
 from ner.errors import NerError
 from ner.formats import FORMATS, ResultWriter
 from ner.tagger import EntityTagger
@@ -60,14 +61,10 @@ def read_text(name: str) -> str:
         data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
     except OSError as error:
         raise NerError(f"cannot read: {error.strerror or error}") from error
-    if b"\x00" in data:
-        raise NerError("binary file (contains NUL bytes), skipped")
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise NerError(
-            f"not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start}), skipped"
-        ) from error
+        return decode_text(data)
+    except NerError as error:
+        raise NerError(f"{error}, skipped") from error
 
 
 def _parser() -> argparse.ArgumentParser:

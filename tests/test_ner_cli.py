@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ner.cli import main
+from ner.cli import main, read_text
 from tests.helpers import REPO, one_thread, tiny_model_dir
 
 TEXT = "Angela Merkel met Barack Obama in Berlin.\nZoë went to São Paulo 🎉"
@@ -118,3 +118,10 @@ def test_python_dash_m_ner_runs(model: str, files: dict[str, str]) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["file"] == files["good"]
+
+
+def test_a_byte_order_mark_is_not_part_of_the_text(tmp_path: Path) -> None:
+    """Offsets count from the first real character, as in the app's uploads (one decoder for both)."""
+    path = tmp_path / "bom.txt"
+    path.write_bytes("\ufeffAngela Merkel met Barack Obama in Berlin.".encode())
+    assert read_text(str(path)) == "Angela Merkel met Barack Obama in Berlin."
