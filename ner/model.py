@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import torch
+from safetensors import SafetensorError
 from transformers import (
     AutoModelForTokenClassification,
     AutoTokenizer,
@@ -16,7 +17,7 @@ from transformers import (
 from ner.config import NerConfig
 from ner.errors import NerError
 from ner.quantization import quantize
-from training.calibration import load_ranges
+from training.calibration import RANGES_FILE, load_ranges
 
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "ner-default"
 _HUB_ID = re.compile(r"\w[\w.-]*(/\w[\w.-]*)?")
@@ -42,7 +43,7 @@ def load_model(
     check_model(model, tokenizer, info.get("missing_keys", ()), location)
     model.eval()
     if config.precision == "int8":
-        model = quantize(model, load_ranges(location) if Path(location).is_dir() else None, config.int8_smoothing)
+        model = quantize(model, _activation_ranges(location), config.int8_smoothing)
     elif config.precision == "bfloat16":
         model = model.to(torch.bfloat16)
     return model.to(config.device), tokenizer
@@ -78,6 +79,16 @@ def check_model(
         raise NerError(
             f"model at {location} has no trained classification head (missing {', '.join(untrained)})"
         )
+
+
+def _activation_ranges(location: str) -> dict[str, torch.Tensor] | None:
+    """The ranges ``training.calibrate`` saved beside a local model, if any."""
+    if not Path(location).is_dir():
+        return None
+    try:
+        return load_ranges(location)
+    except SafetensorError as error:
+        raise NerError(f"cannot read {RANGES_FILE} of {location}: {error}") from error
 
 
 def _first_line(error: Exception) -> str:

@@ -4,6 +4,7 @@ outliers into the weights before quantizing."""
 from __future__ import annotations
 
 import copy
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ import torch
 from transformers import AutoModelForTokenClassification
 
 import ner.quantization
-from ner import EntityTagger, NerConfig
+from ner import EntityTagger, NerConfig, NerError
 from training.calibrate import main as calibrate_main
 from training.calibration import RANGES_FILE, activation_ranges, load_ranges
 
@@ -78,3 +79,12 @@ def test_smoothing_keeps_the_float_function_and_cuts_int8_error_on_outlier_chann
         plain_error = (plain_int8(x) - exact).abs().mean()
         smooth_error = (smooth_int8(x) - exact).abs().mean()
     assert smooth_error < 0.5 * plain_error, (smooth_error, plain_error)
+
+
+def test_unreadable_ranges_are_a_clear_error(model_dir: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken"
+    shutil.copytree(model_dir, broken)
+    (broken / RANGES_FILE).write_bytes(b"not safetensors")
+    with pytest.raises(NerError, match=f"cannot read {RANGES_FILE} of"):
+        EntityTagger.load(broken, NerConfig(precision="int8"))
+    assert EntityTagger.load(broken)("Berlin") is not None  # float32 does not need them
