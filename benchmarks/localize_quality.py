@@ -109,7 +109,7 @@ def violations(result: RewriteResult) -> int:
     count = sum(len(v) - 1 for v in by_key.values())
     for r in result.replacements:
         if r.follows and r.replacement:
-            source = full.get((r.entity_group, r.follows), "")
+            source = full.get((r.entity_group, r.follows.lower()), "")
             count += not set(r.replacement.lower().split()) <= set(source.split())
     return count
 
