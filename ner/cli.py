@@ -84,7 +84,7 @@ def _parser() -> argparse.ArgumentParser:
         "--precision",
         choices=PRECISIONS,
         default=NerConfig.precision,
-        help="int8: about 2.5x faster on CPU; bfloat16: about 1.8x, on CPUs with native bf16",
+        help="int8: about 1.9x faster on CPU; bfloat16: about 1.7x, on CPUs with native bf16",
     )
     cores = os.cpu_count() or 1
     parser.add_argument(

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 from ner.errors import NerError
 
-PRECISIONS = ("float32", "bfloat16", "int8")
+Precision = Literal["float32", "bfloat16", "int8"]
+PRECISIONS: tuple[str, ...] = get_args(Precision)
 
 
 @dataclass(frozen=True)
@@ -22,15 +23,15 @@ class NerConfig:
     max_length: int | None = None  # window in sub-words, special tokens included
     window_overlap: int = 64  # sub-words shared by consecutive windows of an over-long sentence
     context_tokens: int | None = None  # sub-words of neighbouring sentences on each side
-    # "int8": dynamic int8 Linear layers, about 2.5x faster on CPU; "bfloat16": about 1.8x, on CPUs with native
-    # bf16 (AVX512-BF16, AMX) only. Their F1 cost is measured by benchmarks/ner_rawtext.py.
-    precision: Literal["float32", "bfloat16", "int8"] = "float32"
+    # "int8": dynamic int8 Linear layers, about 1.9x faster on CPU; "bfloat16": about 1.7x, on CPUs with native
+    # bf16 (AVX512-BF16, AMX) only. Speed: benchmarks/ner_speed.py; F1 cost: benchmarks/ner_rawtext.py.
+    precision: Precision = "float32"
     # SmoothQuant's alpha for int8 models that ship activation ranges: the share of each channel's outliers
     # moved into the weights (0.8 was the best of 0.5/0.65/0.8 on CoNLL++ dev, docs/experiments.md).
     int8_smoothing: float = 0.8
     num_threads: int | None = None  # torch intra-op threads; None leaves torch's default
     # Batches computed at once, each in its own Python thread. On a CPU, N workers with num_threads=1
-    # outrun one worker with N intra-op threads (small matrices split badly across cores): 1.15x on 2 cores.
+    # outrun one worker with N intra-op threads (small matrices split badly across cores): 1.25x for int8 on 2 cores.
     workers: int = 1
     device: str = "cpu"
 
