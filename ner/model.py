@@ -18,6 +18,7 @@ from ner.config import NerConfig
 from ner.errors import NerError
 from ner.quantization import quantize
 from training.calibration import RANGES_FILE, load_ranges
+from training.casing import CASE_EMBEDDING
 
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "ner-default"
 _HUB_ID = re.compile(r"\w[\w.-]*(/\w[\w.-]*)?")
@@ -74,6 +75,11 @@ def check_model(
     labels = list(model.config.id2label.values())
     if all(label == "O" or _PLACEHOLDER_LABEL.fullmatch(label) for label in labels):
         raise NerError(f"model at {location} has no token-classification labels in config.id2label: {labels}")
+    if getattr(model.config, "case_feature", None) == CASE_EMBEDDING:
+        raise NerError(
+            f"model at {location} is a training-only teacher (its case embedding lives outside the model); "
+            "tag with a model exported from a student run instead"
+        )
     untrained = [key for key in missing if "classifier" in key]
     if untrained:
         raise NerError(

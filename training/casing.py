@@ -8,6 +8,8 @@ through BERT's token-type embeddings, resized to ``len(CASE_SHAPES)`` rows. The 
 from __future__ import annotations
 
 CASE_FEATURE = "token_type_case_shape"
+# Encoders without token types (MPNet) add a case embedding of their own; only training reads those models.
+CASE_EMBEDDING = "inputs_embeds_case_shape"
 CASE_SHAPES = ("lower", "title", "upper", "mixed")  # pieces with no cased letter count as "lower"
 
 
@@ -29,5 +31,5 @@ def case_shape_ids(text: str, offsets: list[tuple[int, int]]) -> list[int]:
 
 
 def uses_case_feature(config) -> bool:
-    """True when a model config was trained with case-shape token types."""
-    return getattr(config, "case_feature", None) == CASE_FEATURE
+    """True when a model config was trained with case-shape ids (as token types or a case embedding)."""
+    return getattr(config, "case_feature", None) in (CASE_FEATURE, CASE_EMBEDDING)

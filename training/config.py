@@ -24,6 +24,11 @@ class TrainConfig:
     case_feature: bool = field(
         default=False, metadata={"help": "feed a case-shape id per sub-word through token-type embeddings"}
     )
+    teacher: str = field(
+        default="", metadata={"help": "a fine-tuned model folder to distil from (its logits are cached beside it)"}
+    )
+    distill_weight: float = field(default=0.5, metadata={"help": "share of the loss taken by the KL to the teacher"})
+    distill_temperature: float = 2.0
     mixed_precision: str = field(default="auto", metadata={"help": "auto (bf16/fp16 on GPU), no, fp16, bf16"})
     save_steps: int = field(default=0, metadata={"help": "also checkpoint every N steps (0: per epoch only)"})
     resume: bool = field(default=False, metadata={"help": "continue from the last checkpoint in output_dir"})

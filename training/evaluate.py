@@ -16,13 +16,13 @@ from seqeval.metrics import classification_report, f1_score
 from seqeval.scheme import IOB2
 from torch.utils.data import DataLoader
 from tqdm.auto import tqdm
-from transformers import AutoModelForTokenClassification, DataCollatorForTokenClassification
+from transformers import DataCollatorForTokenClassification
 
 from .casing import uses_case_feature
 from .conll import load_data
 from .errors import DataError
 from .features import IGNORE, encode_split
-from .modeling import load_tokenizer
+from .modeling import load_tokenizer, load_trained_model
 
 
 def length_sorted_batches(lengths: list[int], batch_size: int) -> list[list[int]]:
@@ -90,7 +90,7 @@ def format_report(report: dict) -> str:
 
 def evaluate_model_dir(model_dir: str, data: str, split: str, batch_size: int = 64, limit: int = 0) -> dict:
     tokenizer = load_tokenizer(model_dir)
-    model = AutoModelForTokenClassification.from_pretrained(model_dir, dtype=torch.float32)
+    model = load_trained_model(model_dir)
     dataset = load_data(data)[split]
     if limit:
         dataset = dataset.select(range(min(limit, len(dataset))))

