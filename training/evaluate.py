@@ -1,6 +1,6 @@
 """Entity-level evaluation with seqeval (strict IOB2, plus the default mode for comparison).
 
-``python -m training.evaluate MODEL_DIR --data DIR|conllpp --split test [--output report.json]``
+``python -m training.evaluate MODEL_DIR [MODEL_DIR ...] --data DIR|conllpp --split test [--output report.json]``
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from tqdm.auto import tqdm
 from transformers import DataCollatorForTokenClassification
 
 from .casing import uses_case_feature
-from .conll import load_data
+from .conll import LABELS, load_data
 from .errors import DataError
 from .features import IGNORE, encode_split
 from .modeling import load_tokenizer, load_trained_model
@@ -57,6 +57,46 @@ def predict_tags(model, loader: DataLoader, accelerator: Accelerator) -> tuple[l
     return gold, predicted
 
 
+@torch.inference_mode()
+def word_logits(
+    model_dir: str, sentences, batch_size: int = 64, bf16: bool = False
+) -> tuple[list[str], list[torch.Tensor]]:
+    """The model's labels, and per sentence (in dataset order) a ``(words, labels)`` tensor of logits."""
+    tokenizer = load_tokenizer(model_dir)
+    model = load_trained_model(model_dir).eval()
+    encoded = encode_split(
+        sentences,
+        tokenizer,
+        context_tokens=getattr(model.config, "context_tokens", 0) or 0,
+        case_feature=uses_case_feature(model.config),
+    )
+    collate = DataCollatorForTokenClassification(tokenizer)
+    results: list[torch.Tensor] = [torch.empty(0)] * len(encoded)
+    lengths = [len(ids) for ids in encoded["input_ids"]]
+    for indices in tqdm(length_sorted_batches(lengths, batch_size), desc=Path(model_dir).name, leave=False):
+        batch = collate([encoded[i] for i in indices])
+        labels = batch.pop("labels")
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            logits = model(**batch).logits.float()
+        for row, index in enumerate(indices):
+            results[index] = logits[row][labels[row] != IGNORE].clone()
+    return list(model.config.id2label.values()), results
+
+
+def ensemble_report(model_dirs: list[str], sentences, batch_size: int = 64) -> dict:
+    """seqeval report of the models' averaged label probabilities (they must share one label order)."""
+    gold = [[LABELS[tag] for tag in tags] for tags in sentences["ner_tags"]]
+    probabilities = [torch.zeros(len(words), len(LABELS)) for words in gold]
+    for model_dir in model_dirs:
+        labels, logits = word_logits(model_dir, sentences, batch_size)
+        if labels != LABELS:
+            raise DataError(f"{model_dir}: labels {labels} differ from {LABELS}")
+        for total, rows in zip(probabilities, logits, strict=True):
+            total += rows.softmax(-1)
+    predicted = [[LABELS[i] for i in rows.argmax(-1).tolist()] for rows in probabilities]
+    return seqeval_report(gold, predicted)
+
+
 def seqeval_report(gold: list[list[str]], predicted: list[list[str]]) -> dict:
     """Strict IOB2 precision/recall/F1 per type and overall, plus the default (lenient) mode's F1."""
     table = classification_report(gold, predicted, mode="strict", scheme=IOB2, output_dict=True, zero_division=0)
@@ -88,12 +128,19 @@ def format_report(report: dict) -> str:
     return "\n".join(lines)
 
 
-def evaluate_model_dir(model_dir: str, data: str, split: str, batch_size: int = 64, limit: int = 0) -> dict:
-    tokenizer = load_tokenizer(model_dir)
-    model = load_trained_model(model_dir)
+def evaluate_model_dirs(model_dirs: list[str], data: str, split: str, batch_size: int = 64, limit: int = 0) -> dict:
+    """One model's report, or with several the report of their ensemble (averaged probabilities)."""
     dataset = load_data(data)[split]
     if limit:
         dataset = dataset.select(range(min(limit, len(dataset))))
+    if len(model_dirs) > 1:
+        return ensemble_report(model_dirs, dataset, batch_size)
+    return evaluate_model_dir(model_dirs[0], dataset, batch_size)
+
+
+def evaluate_model_dir(model_dir: str, dataset, batch_size: int = 64) -> dict:
+    tokenizer = load_tokenizer(model_dir)
+    model = load_trained_model(model_dir)
     encoded = encode_split(
         dataset,
         tokenizer,
@@ -107,7 +154,7 @@ def evaluate_model_dir(model_dir: str, data: str, split: str, batch_size: int = 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.evaluate", description=__doc__.splitlines()[0])
-    parser.add_argument("model_dir")
+    parser.add_argument("model_dir", nargs="+", help="several: evaluate their ensemble (averaged probabilities)")
     parser.add_argument("--data", default="conllpp")
     parser.add_argument("--split", default="test", choices=["train", "validation", "dev", "test"])
     parser.add_argument("--output", help="write the report as JSON here")
@@ -116,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     split = "validation" if args.split == "dev" else args.split
     try:
-        report = evaluate_model_dir(args.model_dir, args.data, split, args.batch_size, args.limit_sentences)
+        report = evaluate_model_dirs(args.model_dir, args.data, split, args.batch_size, args.limit_sentences)
     except (DataError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
