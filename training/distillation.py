@@ -8,6 +8,7 @@ is ``(1 - w) * cross-entropy + w * T² * KL(teacher_T || student_T)`` over label
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import torch
@@ -31,13 +32,14 @@ def teacher_logits(teacher_dir: str, sentences: Dataset, batch_size: int = 64) -
         return list(torch.split(stored["logits"], stored["words"].tolist()))
     logits = compute_teacher_logits(teacher_dir, sentences, batch_size)
     words = torch.tensor([len(rows) for rows in logits])
-    save_file({"logits": torch.cat(logits), "words": words}, cache)
+    partial = cache.with_suffix(f".{os.getpid()}.tmp")  # a run started beside this one never reads half a file
+    save_file({"logits": torch.cat(logits), "words": words}, partial)
+    partial.replace(cache)
     return logits
 
 
 def compute_teacher_logits(teacher_dir: str, sentences: Dataset, batch_size: int) -> list[torch.Tensor]:
-    model_labels = word_logits(teacher_dir, sentences, batch_size, bf16=cpu_has_native_bf16())
-    labels, logits = model_labels
+    labels, logits = word_logits(teacher_dir, sentences, batch_size, bf16=cpu_has_native_bf16())
     if labels != LABELS:
         raise DataError(f"teacher {teacher_dir}: labels {labels} differ from {LABELS}")
     return logits
