@@ -85,6 +85,8 @@ def test_a_student_follows_its_teacher_and_the_logits_are_cached(tmp_path, monke
     dev = json.loads((tmp_path / "run" / "best" / "metrics.json").read_text())["dev"]
     # Taught only by the teacher, the student calls every word a location: all gold LOCs found, little else right.
     assert dev["per_type"]["LOC"]["recall"] == 1.0 and dev["per_type"]["PER"]["recall"] == 0.0
+    card = (tmp_path / "run" / "best" / "README.md").read_text()
+    assert f"distilled from the teacher `{teacher}`" in card and "--distill-weight 1.0" in card
 
     def no_teacher_run(*_):
         raise AssertionError("the cached logits should have been used")

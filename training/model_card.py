@@ -23,7 +23,7 @@ def write_model_card(folder: Path, cfg, metrics: dict) -> None:
     command = "python -m training " + " ".join(
         f"--{k.replace('_', '-')}" if v is True else f"--{k.replace('_', '-')} {shlex.quote(str(v))}"
         for k, v in settings.items()
-        if v is not False
+        if v is not False and v != ""
     )
     table = ["| split | type | F1 | precision | recall |", "|---|---|---|---|---|"]
     for split in ("dev", "test"):
@@ -37,7 +37,8 @@ def write_model_card(folder: Path, cfg, metrics: dict) -> None:
         "---",
         "# Named-entity recognition model (PER, LOC, ORG, MISC)",
         "",
-        f"Fine-tuned from `{cfg.model}` on `{cfg.data}` by this project's `python -m training`.",
+        f"Fine-tuned from `{cfg.model}` on `{cfg.data}` by this project's `python -m training`"
+        + (f", distilled from the teacher `{cfg.teacher}`." if cfg.teacher else "."),
         "Scores are seqeval entity-level, strict mode, IOB2 scheme, on gold CoNLL words.",
         "",
         *table,
