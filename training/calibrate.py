@@ -10,30 +10,17 @@ import argparse
 import sys
 from pathlib import Path
 
-import torch
-from transformers import AutoModelForTokenClassification
-
 from .calibration import activation_ranges, save_ranges
-from .casing import uses_case_feature
 from .conll import load_data
 from .errors import DataError
-from .evaluate import evaluation_loader
-from .features import encode_split
-from .modeling import load_tokenizer
+from .evaluate import evaluation_loader, load_and_encode
 
 
 def calibrate(model_dir: str, data: str, sentences: int = 512, batch_size: int = 32) -> Path:
     """Ranges over ``sentences`` training sentences spread evenly over the split (documents differ a lot)."""
-    tokenizer = load_tokenizer(model_dir)
-    model = AutoModelForTokenClassification.from_pretrained(model_dir, dtype=torch.float32)
     train = load_data(data)["train"]
     step = max(1, len(train) // sentences)
-    encoded = encode_split(
-        train.select(range(0, len(train), step)[:sentences]),
-        tokenizer,
-        context_tokens=getattr(model.config, "context_tokens", 0) or 0,
-        case_feature=uses_case_feature(model.config),
-    )
+    tokenizer, model, encoded = load_and_encode(model_dir, train.select(range(0, len(train), step)[:sentences]))
     batches = (
         {k: v for k, v in batch.items() if k != "labels"}
         for batch in evaluation_loader(encoded, tokenizer, batch_size)

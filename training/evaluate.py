@@ -57,19 +57,26 @@ def predict_tags(model, loader: DataLoader, accelerator: Accelerator) -> tuple[l
     return gold, predicted
 
 
-@torch.inference_mode()
-def word_logits(
-    model_dir: str, sentences, batch_size: int = 64, bf16: bool = False
-) -> tuple[list[str], list[torch.Tensor]]:
-    """The model's labels, and per sentence (in dataset order) a ``(words, labels)`` tensor of logits."""
+def load_and_encode(model_dir: str, sentences) -> tuple:
+    """A saved model's tokenizer and float32 model, and ``sentences`` encoded the way the model was trained."""
     tokenizer = load_tokenizer(model_dir)
-    model = load_trained_model(model_dir).eval()
+    model = load_trained_model(model_dir)
     encoded = encode_split(
         sentences,
         tokenizer,
         context_tokens=getattr(model.config, "context_tokens", 0) or 0,
         case_feature=uses_case_feature(model.config),
     )
+    return tokenizer, model, encoded
+
+
+@torch.inference_mode()
+def word_logits(
+    model_dir: str, sentences, batch_size: int = 64, bf16: bool = False
+) -> tuple[list[str], list[torch.Tensor]]:
+    """The model's labels, and per sentence (in dataset order) a ``(words, labels)`` tensor of logits."""
+    tokenizer, model, encoded = load_and_encode(model_dir, sentences)
+    model.eval()
     collate = DataCollatorForTokenClassification(tokenizer)
     results: list[torch.Tensor] = [torch.empty(0)] * len(encoded)
     lengths = [len(ids) for ids in encoded["input_ids"]]
@@ -139,14 +146,7 @@ def evaluate_model_dirs(model_dirs: list[str], data: str, split: str, batch_size
 
 
 def evaluate_model_dir(model_dir: str, dataset, batch_size: int = 64) -> dict:
-    tokenizer = load_tokenizer(model_dir)
-    model = load_trained_model(model_dir)
-    encoded = encode_split(
-        dataset,
-        tokenizer,
-        context_tokens=getattr(model.config, "context_tokens", 0) or 0,
-        case_feature=uses_case_feature(model.config),
-    )
+    tokenizer, model, encoded = load_and_encode(model_dir, dataset)
     accelerator = Accelerator()
     model, loader = accelerator.prepare(model, evaluation_loader(encoded, tokenizer, batch_size))
     return seqeval_report(*predict_tags(model, loader, accelerator))
