@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shlex
 from dataclasses import asdict
 from pathlib import Path
@@ -29,6 +30,7 @@ def write_model_card(folder: Path, cfg, metrics: dict) -> None:
     for split in ("dev", "test"):
         if split in metrics:
             table += figures(split, metrics[split])
+    origin = json.loads((folder / "config.json").read_text()).get("compressed_from")
     text = [
         "---",
         "library_name: transformers",
@@ -39,6 +41,14 @@ def write_model_card(folder: Path, cfg, metrics: dict) -> None:
         "",
         f"Fine-tuned from `{cfg.model}` on `{cfg.data}` by this project's `python -m training`"
         + (f", distilled from the teacher `{cfg.teacher}`." if cfg.teacher else "."),
+        *(
+            [
+                f"`{cfg.model}` was cut from `{origin['teacher']}` by `python -m training.compress`: "
+                f"its layers {origin['layers']}, a cased vocabulary of {origin['vocab_size']} pieces."
+            ]
+            if origin
+            else []
+        ),
         "Scores are seqeval entity-level, strict mode, IOB2 scheme, on gold CoNLL words.",
         "",
         *table,
