@@ -13,10 +13,10 @@ from training.compress import main as compress_main
 from training.compress import spellings
 from training.config import TrainConfig
 from training.model_card import write_model_card
-from training.modeling import load_trained_model
+from training.modeling import add_case_embeddings, load_trained_model
 
 from .conll_fixtures import write_conll_dir
-from .helpers import one_thread, uncased_tokenizer_dir
+from .helpers import one_thread, tiny_model_dir, uncased_tokenizer_dir
 from .test_training_distillation import tiny_mpnet
 
 SENTENCE = "Angela Merkel met UN officials in PARIS on Monday"
@@ -62,7 +62,7 @@ def test_spellings_are_lower_title_and_upper_without_duplicates_or_lossy_ones():
 
 
 def test_a_student_with_every_layer_and_row_gives_the_teachers_logits_from_plain_cased_text(tmp_path, teacher_dir):
-    assert compress_main([str(teacher_dir), str(tmp_path / "student"), "--layers", "0,1", "--vocab-size", "0"]) == 0
+    assert compress_main([str(teacher_dir), str(tmp_path / "student")]) == 0  # all layers and rows by default
     student = student_logits(tmp_path / "student", SENTENCE)
     torch.testing.assert_close(student, teacher_logits(teacher_dir, SENTENCE), atol=1e-4, rtol=1e-4)
     # the case is in the pieces themselves: lower-casing the text changes the logits
@@ -73,6 +73,25 @@ def test_a_student_with_every_layer_and_row_gives_the_teachers_logits_from_plain
     tagger = EntityTagger.load(tmp_path / "student")
     assert not tagger.case_feature
     assert all(SENTENCE[e["start"] : e["end"]] == e["word"] for e in tagger(SENTENCE))
+
+
+def test_a_bert_model_with_case_token_types_converts_exactly_too(tmp_path):
+    model = AutoModelForTokenClassification.from_pretrained(
+        tiny_model_dir(tmp_path / "bert", tokenizer_dir=uncased_tokenizer_dir())
+    )
+    add_case_embeddings(model)
+    with torch.no_grad():
+        model.bert.embeddings.token_type_embeddings.weight.normal_(0.0, 1.0)
+    model.save_pretrained(tmp_path / "bert")
+    tokenizer = AutoTokenizer.from_pretrained(tmp_path / "bert")
+    encoded = tokenizer(SENTENCE, return_offsets_mapping=True, return_tensors="pt")
+    encoded["token_type_ids"] = torch.tensor([case_shape_ids(SENTENCE, encoded.pop("offset_mapping")[0].tolist())])
+    with torch.no_grad():
+        expected = model.eval()(**encoded).logits
+    assert compress_main([str(tmp_path / "bert"), str(tmp_path / "student")]) == 0
+    torch.testing.assert_close(student_logits(tmp_path / "student", SENTENCE), expected, atol=1e-4, rtol=1e-4)
+    # a model trained without the case feature has nothing to move
+    assert compress_main([str(tiny_model_dir(tmp_path / "plain")), str(tmp_path / "nothing")]) == 2
 
 
 def test_kept_layers_are_the_teachers(tmp_path, teacher_dir):
@@ -107,11 +126,13 @@ def test_general_words_fill_the_rows_the_training_text_leaves(tmp_path, teacher_
     assert {"BRUSSELS", "Peter", "Monday", "monday", "government"} <= set(vocab)
 
 
-def test_too_small_a_vocabulary_is_a_clear_error(tmp_path, teacher_dir, capsys):
+def test_too_small_a_vocabulary_or_a_missing_layer_is_a_clear_error(tmp_path, teacher_dir, capsys):
     data = write_conll_dir(tmp_path / "data")
     args = [str(teacher_dir), str(tmp_path / "student"), "--vocab-size", "50", "--layers", "0", "--data", str(data)]
     assert compress_main(args) == 2
     assert "single characters" in capsys.readouterr().err
+    assert compress_main([str(teacher_dir), str(tmp_path / "student"), "--layers", "0,2"]) == 2
+    assert "pick from 0 to 1" in capsys.readouterr().err
 
 
 def test_the_model_card_of_a_run_from_a_compressed_student_names_the_teacher(tmp_path):

@@ -1,18 +1,17 @@
-"""Cut a fine-tuned case-embedding teacher (MPNet) down to a standard student that fits the repo.
+"""Turn a case-aware model into a standard one with a cased vocabulary, optionally cut down to fit the repo.
 
-``python -m training.compress TEACHER_DIR OUTPUT_DIR --layers 0,2,4,7,9,11 --vocab-size 9000``
+``python -m training.compress MODEL_DIR OUTPUT_DIR [--layers 0,1,2,3,4] [--vocab-size 18500]``
 
-Two changes, both exact at the start:
-
-* **Case moves into the vocabulary.** The teacher adds a case-shape embedding to each uncased word piece. The
-  student gets a cased WordPiece vocabulary instead: every kept piece in its lower, Title and UPPER spellings,
-  whose embedding rows are the teacher's piece embedding plus the matching case embedding. The tokenizer stops
-  lower-casing, so a plain ``AutoTokenizer`` + ``AutoModelForTokenClassification`` (or a transformers pipeline)
-  sees the capitals, with no case ids to compute.
-* **Fewer layers, fewer rows.** Some of the teacher's layers are kept (DistilBERT keeps every other one), and
-  only the pieces the training text uses most, plus every single character, so nothing new becomes unknown.
-
-The student is then fine-tuned by distillation from the same teacher (``python -m training --teacher``).
+* **Case moves into the vocabulary (exact).** A model trained with ``--case-feature`` adds a case-shape
+  embedding to each uncased word piece: MPNet teachers through ``case_embedding.safetensors``, BERT-like
+  models through their token types. The output has a cased WordPiece vocabulary instead: every piece in its
+  lower, Title and UPPER spellings, whose row is the piece's embedding plus the matching case embedding. Its
+  tokenizer keeps capitals (and still strips accents), so a plain ``AutoTokenizer`` +
+  ``AutoModelForTokenClassification``, or a transformers pipeline, gets the model's logits with no case ids
+  to compute. Only mixed-case words (McDonald, iPhone) split differently.
+* **Fewer layers, fewer rows (optional).** Keep some of the layers, and only the pieces the training text
+  uses most (then those of frequent GloVe words), plus every single character, so no word becomes unknown.
+  A cut model is then fine-tuned by distillation from the original (``python -m training --teacher``).
 """
 
 from __future__ import annotations
@@ -28,10 +27,10 @@ from tokenizers import Tokenizer
 from transformers import AutoModelForTokenClassification, PreTrainedTokenizerFast
 
 from .case_embedding import has_case_embedding
-from .casing import case_shape
+from .casing import CASE_FEATURE, case_shape
 from .conll import load_data
 from .errors import DataError
-from .modeling import load_trained_model
+from .modeling import load_trained_model, token_type_embeddings
 
 PREFIX = "##"
 
@@ -135,27 +134,39 @@ def student_tokenizer(teacher_dir: Path, rows: list) -> PreTrainedTokenizerFast:
     )
 
 
-def student_model(teacher, rows: list, layers: list[int]):
+def case_aware_model(directory: Path) -> tuple[torch.nn.Module, torch.Tensor]:
+    """The teacher's plain model and what each case shape adds to a piece's embedding."""
+    if has_case_embedding(directory):  # MPNet and other encoders without token types
+        wrapped = load_trained_model(directory)
+        return wrapped.model, wrapped.case_embedding.weight.detach()
+    model = AutoModelForTokenClassification.from_pretrained(directory)
+    if getattr(model.config, "case_feature", None) != CASE_FEATURE:
+        raise DataError(f"{directory}: not a case-aware model (trained without --case-feature)")
+    # BERT-like: case shapes are token types. The student is always given token type 0, so each cased row
+    # carries the difference to row 0.
+    types = token_type_embeddings(model).weight.detach()
+    return model, types - types[0]
+
+
+def student_model(teacher, cases: torch.Tensor, rows: list, layers: list[int]):
     """A standard token-classification model: chosen teacher layers, case folded into the word embeddings."""
-    inner = teacher.model
-    config = inner.config.__class__.from_dict(inner.config.to_dict())
+    config = teacher.config.__class__.from_dict(teacher.config.to_dict())
     del config.case_feature
     config.num_hidden_layers = len(layers)
     config.vocab_size = len(rows)
     student = AutoModelForTokenClassification.from_config(config)
-    state = {k: v for k, v in inner.state_dict().items() if ".layer." not in k and "word_embeddings" not in k}
-    base = inner.base_model_prefix
+    state = {k: v for k, v in teacher.state_dict().items() if ".layer." not in k and "word_embeddings" not in k}
+    base = teacher.base_model_prefix
     for new, old in enumerate(layers):
         prefix = f"{base}.encoder.layer."
         state.update(
             {
                 k.replace(f"{prefix}{old}.", f"{prefix}{new}.", 1): v
-                for k, v in inner.state_dict().items()
+                for k, v in teacher.state_dict().items()
                 if k.startswith(f"{prefix}{old}.")
             }
         )
-    words = inner.get_input_embeddings().weight.detach()
-    cases = teacher.case_embedding.weight.detach()
+    words = teacher.get_input_embeddings().weight.detach()
     state[f"{base}.embeddings.word_embeddings.weight"] = torch.stack([words[i] + cases[s] for _, i, s in rows])
     missing, unexpected = student.load_state_dict(state, strict=False)
     if missing or unexpected:
@@ -166,11 +177,11 @@ def student_model(teacher, rows: list, layers: list[int]):
 def compress(
     teacher_dir: Path, output_dir: Path, layers: list[int], vocab_size: int, data: str, general_word_count: int = 0
 ) -> dict:
-    if not has_case_embedding(teacher_dir):
-        raise DataError(f"{teacher_dir}: not a case-embedding teacher (no case_embedding.safetensors)")
-    teacher = load_trained_model(teacher_dir)
-    if max(layers) >= teacher.config.num_hidden_layers:
-        raise DataError(f"--layers {layers}: the teacher has {teacher.config.num_hidden_layers}")
+    teacher, cases = case_aware_model(teacher_dir)
+    depth = teacher.config.num_hidden_layers
+    layers = layers or list(range(depth))
+    if not all(0 <= layer < depth for layer in layers):
+        raise DataError(f"--layers {layers}: pick from 0 to {depth - 1}, the teacher's layers")
     uncased = json.loads((teacher_dir / "tokenizer.json").read_text())
     special = {added["content"] for added in uncased["added_tokens"]}
     rows = cased_vocabulary(uncased["model"]["vocab"], special)
@@ -181,7 +192,7 @@ def compress(
         general = piece_counts(general_words(general_word_count), full, spellings_kept)
         rows = select_rows(rows, counts, general, special, vocab_size)
     tokenizer = student_tokenizer(teacher_dir, rows)
-    model = student_model(teacher, rows, layers)
+    model = student_model(teacher, cases, rows, layers)
     model.config.pad_token_id = tokenizer.pad_token_id
     model.config.bos_token_id, model.config.eos_token_id = tokenizer.cls_token_id, tokenizer.sep_token_id
     model.config.compressed_from = {"teacher": str(teacher_dir), "layers": layers, "vocab_size": len(rows)}
@@ -192,17 +203,17 @@ def compress(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.compress", description=__doc__.splitlines()[0])
-    parser.add_argument("teacher", type=Path, help="a case-embedding teacher folder (runs/x/best)")
+    parser.add_argument("teacher", type=Path, help="a model trained with --case-feature (runs/x/best)")
     parser.add_argument("output", type=Path)
-    parser.add_argument("--layers", default="0,2,4,7,9,11", help="teacher layers to keep, comma-separated")
-    parser.add_argument("--vocab-size", type=int, default=9000, help="rows kept (0: all spellings of all pieces)")
+    parser.add_argument("--layers", default="", help="teacher layers to keep, comma-separated (default: all)")
+    parser.add_argument("--vocab-size", type=int, default=0, help="rows kept (default 0: every spelling)")
     parser.add_argument("--data", default="conllpp", help="its training text decides which pieces stay")
     parser.add_argument(
         "--general-words", type=int, default=0, help="then pieces of the N most frequent GloVe words fill the rest"
     )
     args = parser.parse_args(argv)
     try:
-        layers = [int(layer) for layer in args.layers.split(",")]
+        layers = [int(layer) for layer in args.layers.split(",") if layer.strip()]
         summary = compress(args.teacher, args.output, layers, args.vocab_size, args.data, args.general_words)
     except (DataError, ValueError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
