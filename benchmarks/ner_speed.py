@@ -2,13 +2,15 @@
 
     python benchmarks/ner_speed.py [--model DIR] [--docs N] [--batch-sizes 8,32]
                                    [--precisions float32,int8,bfloat16]
-                                   [--threads N] [--rounds 3] [--workers N]
+                                   [--threads N] [--rounds 3] [--workers N] [--compare DIR,DIR]
 
 Texts are the CoNLL++ test documents as raw text (tokens joined by spaces, a line per sentence). The
 pipeline uses aggregation "simple" and stride 128 (without a stride it truncates long documents), at its
 default batch size and at each of ``--batch-sizes``; the best is reported too. Ratios are from one run:
 after a warm-up call each, the contenders take turns ``--rounds`` times and each one's fastest time counts.
 ``--workers N`` also times each ner precision with N workers of 1 torch thread each (default: the cores).
+``--compare`` also times ``ner`` (float32) on other model folders, in the same turns, as a multiple of the
+first model's time.
 """
 
 from __future__ import annotations
@@ -70,6 +72,7 @@ def main() -> None:
     parser.add_argument(
         "--workers", type=int, default=os.cpu_count() or 1, help="also time ner with N workers x 1 torch thread"
     )
+    parser.add_argument("--compare", default="", help="other model folders to time with ner, comma-separated")
     args = parser.parse_args()
 
     from transformers.utils import logging as hf_logging
@@ -96,6 +99,9 @@ def main() -> None:
         if args.workers > 1:
             parallel = EntityTagger(each.model, each.tokenizer, replace(each.config, workers=args.workers))
             runners[f"{name}, {args.workers} workers"] = with_threads(parallel, 1)
+    others = [path for path in args.compare.split(",") if path]
+    for path in others:
+        runners[f"ner {path}"] = with_threads(EntityTagger.load(path), threads)
     runners["pipeline default batch"] = with_threads(pipe, threads)
     for size in [int(s) for s in args.batch_sizes.split(",") if s]:
         runners[f"pipeline batch {size}"] = with_threads(lambda t, size=size: pipe(t, batch_size=size), threads)
@@ -107,6 +113,8 @@ def main() -> None:
             f"{name:30s} {value:7.2f} s  {words / value:8.0f} words/s  "
             f"x{default / value:5.2f} vs pipeline default  x{best / value:5.2f} vs pipeline best"
         )
+    for path in others:
+        print(f"ner {path} takes x{seconds[f'ner {path}'] / seconds['ner']:.2f} the time of ner on the first model")
 
 
 if __name__ == "__main__":
