@@ -2,15 +2,15 @@
 
     python benchmarks/ner_rawtext.py [--model DIR] [--data DIR] [--split test] [--docs N]
                                      [--precisions float32,int8,bfloat16]
-                                     [--no-pipeline] [--threads N]
+                                     [--no-pipeline] [--aggregation simple] [--threads N]
 
 Each document becomes one raw text in three layouts: "spaced" (tokens joined by spaces, a line per
 sentence), "prose" (punctuation glued as in running text: no space before , . ) 's etc., none after ( $),
 and "paragraph" (prose with the sentences of a document on one line, so sentence splitting is ner's job).
 The gold tokens' character spans are known, so scores are exact-span entity F1 (type, start, end). The
 token-level score feeds the gold CoNLL words and sentences to the same model (seqeval, IOB2). The
-``transformers`` pipeline (aggregation "simple", stride 128, one call per document) is scored on the same
-texts.
+``transformers`` pipeline (aggregation "simple" unless ``--aggregation`` says otherwise, stride 128, one call per
+document) is scored on the same texts.
 """
 
 from __future__ import annotations
@@ -148,14 +148,17 @@ def token_level(tagger: EntityTagger, docs: list[RawDoc]) -> dict[str, float]:
     }
 
 
-def load_pipeline(model: str | None, tagger: EntityTagger):
+AGGREGATIONS = ("simple", "first", "average", "max")  # those that merge word pieces into words
+
+
+def load_pipeline(model: str | None, tagger: EntityTagger, aggregation: str = "simple"):
     from transformers import pipeline
 
     return pipeline(
         "token-classification",
         model=tagger.model if model is None else model,
         tokenizer=tagger.tokenizer,
-        aggregation_strategy="simple",
+        aggregation_strategy=aggregation,
         stride=128,
         device="cpu",
     )
@@ -172,6 +175,9 @@ def main() -> None:
         "--precisions", default="float32", help="ner precisions to score, comma-separated (float32,int8,bfloat16)"
     )
     parser.add_argument("--no-pipeline", action="store_true", help="skip the transformers pipeline")
+    parser.add_argument(
+        "--aggregation", default="simple", choices=AGGREGATIONS, help="the pipeline's aggregation_strategy"
+    )
     parser.add_argument("--threads", type=int, help="torch threads (default: torch's choice)")
     args = parser.parse_args()
 
@@ -189,10 +195,11 @@ def main() -> None:
         for precision in args.precisions.split(",")
     }
     tagger = next(iter(taggers.values()))
-    pipe = None if args.no_pipeline else load_pipeline(None, tagger)
+    pipe = None if args.no_pipeline else load_pipeline(None, tagger, args.aggregation)
     print(
         f"model: {args.model or 'models/ner-default'}  case feature: {tagger.case_feature}  "
-        f"context tokens: {tagger.context_tokens}  split: {args.split}  documents: {len(documents)}"
+        f"context tokens: {tagger.context_tokens}  split: {args.split}  documents: {len(documents)}  "
+        f"pipeline aggregation: {args.aggregation}"
     )
     spaced = [render(doc, "spaced") for doc in documents]
     for name, each in taggers.items():
