@@ -57,33 +57,14 @@ def cased_vocabulary(uncased: dict[str, int], special: set[str]) -> list[tuple[s
     return rows
 
 
-def wordpiece(word: str, vocab: set[str], max_chars: int = 100) -> list[str] | None:
-    """Greedy longest-match-first, as the WordPiece model does it; None where the word has no split."""
-    if len(word) > max_chars:
-        return None
-    pieces, start = [], 0
-    while start < len(word):
-        end = len(word)
-        while end > start:
-            candidate = (PREFIX if start else "") + word[start:end]
-            if candidate in vocab:
-                break
-            end -= 1
-        if end == start:
-            return None
-        pieces.append(candidate)
-        start = end
-    return pieces
-
-
-def piece_counts(words: Counter, tokenizer: Tokenizer, vocab: set[str]) -> Counter:
-    """How often each cased piece is used to spell ``words`` (normalized and pre-tokenized as the student will)."""
+def piece_counts(words: Counter, tokenizer: Tokenizer) -> Counter:
+    """How often each cased piece is used to spell ``words``, as the student's tokenizer splits them."""
     counts: Counter = Counter()
-    normalizer, pre_tokenizer = tokenizer.normalizer, tokenizer.pre_tokenizer
+    normalizer, pre_tokenizer, model = tokenizer.normalizer, tokenizer.pre_tokenizer, tokenizer.model
     for word, frequency in words.items():
         for chunk, _ in pre_tokenizer.pre_tokenize_str(normalizer.normalize_str(word)):
-            for piece in wordpiece(chunk, vocab) or ():
-                counts[piece] += frequency
+            for piece in model.tokenize(chunk):
+                counts[piece.value] += frequency
     return counts
 
 
@@ -155,14 +136,15 @@ def student_model(teacher, cases: torch.Tensor, rows: list, layers: list[int]):
     config.num_hidden_layers = len(layers)
     config.vocab_size = len(rows)
     student = AutoModelForTokenClassification.from_config(config)
-    state = {k: v for k, v in teacher.state_dict().items() if ".layer." not in k and "word_embeddings" not in k}
+    teacher_state = teacher.state_dict()
+    state = {k: v for k, v in teacher_state.items() if ".layer." not in k and "word_embeddings" not in k}
     base = teacher.base_model_prefix
+    prefix = f"{base}.encoder.layer."
     for new, old in enumerate(layers):
-        prefix = f"{base}.encoder.layer."
         state.update(
             {
                 k.replace(f"{prefix}{old}.", f"{prefix}{new}.", 1): v
-                for k, v in teacher.state_dict().items()
+                for k, v in teacher_state.items()
                 if k.startswith(f"{prefix}{old}.")
             }
         )
@@ -186,10 +168,10 @@ def compress(
     special = {added["content"] for added in uncased["added_tokens"]}
     rows = cased_vocabulary(uncased["model"]["vocab"], special)
     if vocab_size:
-        full, spellings_kept = student_tokenizer(teacher_dir, rows).backend_tokenizer, {row[0] for row in rows}
+        full = student_tokenizer(teacher_dir, rows).backend_tokenizer
         words = Counter(word for sentence in load_data(data)["train"]["tokens"] for word in sentence)
-        counts = piece_counts(words, full, spellings_kept)
-        general = piece_counts(general_words(general_word_count), full, spellings_kept)
+        counts = piece_counts(words, full)
+        general = piece_counts(general_words(general_word_count), full)
         rows = select_rows(rows, counts, general, special, vocab_size)
     tokenizer = student_tokenizer(teacher_dir, rows)
     model = student_model(teacher, cases, rows, layers)
