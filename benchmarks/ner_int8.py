@@ -26,8 +26,8 @@ from ner_rawtext import DATA, read_documents, render, token_level  # noqa: E402 
 
 from ner import EntityTagger, NerConfig  # noqa: E402
 from ner.model import load_model, resolve_location  # noqa: E402
+from ner.model_inputs import load_ranges  # noqa: E402
 from ner.quantization import FullRangeInt8Linear, cpu_has_vnni, quantize  # noqa: E402
-from training.calibration import load_ranges  # noqa: E402
 
 Variant = Callable[[torch.nn.Module], torch.nn.Module]
 

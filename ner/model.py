@@ -16,9 +16,8 @@ from transformers import (
 
 from ner.config import NerConfig
 from ner.errors import NerError
+from ner.model_inputs import CASE_EMBEDDING, RANGES_FILE, load_ranges
 from ner.quantization import quantize
-from training.calibration import RANGES_FILE, load_ranges
-from training.casing import CASE_EMBEDDING
 
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "ner-default"
 _HUB_ID = re.compile(r"\w[\w.-]*(/\w[\w.-]*)?")

@@ -18,9 +18,9 @@ from ner.errors import NerError
 from ner.inference import predict
 from ner.merge import Entity, merge_entities
 from ner.model import load_model
+from ner.model_inputs import case_shape_ids, uses_case_feature
 from ner.text import Segmentation, segment
 from ner.windows import Window, plan_windows
-from training.casing import case_shape_ids, uses_case_feature
 
 WordLabel = tuple[str, float]  # label, its probability
 _FALLBACK_MAX_LENGTH = 512

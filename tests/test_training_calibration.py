@@ -13,8 +13,9 @@ from transformers import AutoModelForTokenClassification
 
 import ner.quantization
 from ner import EntityTagger, NerConfig, NerError
+from ner.model_inputs import RANGES_FILE, load_ranges
 from training.calibrate import main as calibrate_main
-from training.calibration import RANGES_FILE, activation_ranges, load_ranges
+from training.calibration import activation_ranges
 
 from .conll_fixtures import write_conll_dir
 from .helpers import one_thread, tiny_model_dir

@@ -7,8 +7,7 @@ import torch
 from transformers import AutoModelForTokenClassification, AutoTokenizer
 
 from ner import EntityTagger
-from training.case_embedding import CaseEmbeddingModel
-from training.casing import case_shape_ids
+from ner.model_inputs import CaseEmbeddingModel, case_shape_ids
 from training.compress import main as compress_main
 from training.compress import spellings
 from training.config import TrainConfig

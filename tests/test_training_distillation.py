@@ -10,9 +10,8 @@ from transformers import AutoTokenizer, DataCollatorForTokenClassification, MPNe
 from ner.config import NerConfig
 from ner.errors import NerError
 from ner.model import load_model as ner_load_model
+from ner.model_inputs import CASE_EMBEDDING, CASE_EMBEDDING_FILE, CaseEmbeddingModel
 from training import distillation, offline_encoders
-from training.case_embedding import CASE_EMBEDDING_FILE, CaseEmbeddingModel
-from training.casing import CASE_EMBEDDING
 from training.conll import LABELS
 from training.errors import DataError
 from training.evaluate import evaluate_model_dirs

@@ -1,7 +1,7 @@
 from datasets import Dataset
 from transformers import AutoTokenizer
 
-from training.casing import case_shape, case_shape_ids
+from ner.model_inputs import case_shape, case_shape_ids
 from training.conll import LABELS, load_data
 from training.features import IGNORE, encode_split
 

@@ -10,7 +10,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from .calibration import activation_ranges, save_ranges
+from ner.model_inputs import save_ranges
+
+from .calibration import activation_ranges
 from .conll import load_data
 from .errors import DataError
 from .evaluate import evaluation_loader, load_and_encode

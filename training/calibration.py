@@ -1,4 +1,5 @@
-"""Activation ranges of a trained model, shipped beside it so ``ner`` can quantize it to int8 without data.
+"""Measuring the activation ranges of a trained model, shipped beside it so ``ner`` can quantize it to int8
+without data (the file format lives in ``ner.model_inputs``).
 
 Per-tensor dynamic int8 quantization scales each Linear input by its largest value, so a few outlier channels
 (BERT has them) leave the other channels with a handful of int8 steps. ``ner`` uses these per-channel ranges
@@ -8,12 +9,8 @@ to move the outliers into the weights (SmoothQuant, Xiao et al. 2023) before qua
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 
 import torch
-from safetensors.torch import load_file, save_file
-
-RANGES_FILE = "activation_ranges.safetensors"
 
 
 @torch.no_grad()
@@ -46,15 +43,3 @@ def activation_ranges(model: torch.nn.Module, batches: Iterable[Mapping[str, tor
         for handle in handles:
             handle.remove()
     return ranges
-
-
-def save_ranges(ranges: Mapping[str, torch.Tensor], model_dir: str | Path) -> Path:
-    path = Path(model_dir) / RANGES_FILE
-    save_file({name: value.contiguous() for name, value in ranges.items()}, str(path))
-    return path
-
-
-def load_ranges(model_dir: str | Path) -> dict[str, torch.Tensor] | None:
-    """The ranges saved beside a local model, or None when it has none."""
-    path = Path(model_dir) / RANGES_FILE
-    return load_file(str(path)) if path.is_file() else None

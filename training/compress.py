@@ -26,8 +26,8 @@ import torch
 from tokenizers import Tokenizer
 from transformers import AutoModelForTokenClassification, PreTrainedTokenizerFast
 
-from .case_embedding import has_case_embedding
-from .casing import CASE_FEATURE, case_shape
+from ner.model_inputs import CASE_FEATURE, case_shape, has_case_embedding
+
 from .conll import load_data
 from .errors import DataError
 from .modeling import load_trained_model, token_type_embeddings

@@ -18,7 +18,8 @@ from torch.utils.data import DataLoader
 from tqdm.auto import tqdm
 from transformers import DataCollatorForTokenClassification
 
-from .casing import uses_case_feature
+from ner.model_inputs import uses_case_feature
+
 from .conll import LABELS, load_data
 from .errors import DataError
 from .features import IGNORE, encode_split

@@ -13,7 +13,8 @@ from pathlib import Path
 import torch
 from transformers import AutoModelForTokenClassification
 
-from .calibration import RANGES_FILE
+from ner.model_inputs import RANGES_FILE
+
 from .modeling import load_tokenizer
 
 CARRIED_FILES = ("metrics.json", "README.md", RANGES_FILE)

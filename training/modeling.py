@@ -7,8 +7,14 @@ from pathlib import Path
 import torch
 from transformers import AutoConfig, AutoModelForTokenClassification, AutoTokenizer, PreTrainedTokenizerFast
 
-from .case_embedding import CaseEmbeddingModel, has_case_embedding
-from .casing import CASE_FEATURE, CASE_SHAPES, uses_case_feature
+from ner.model_inputs import (
+    CASE_FEATURE,
+    CASE_SHAPES,
+    CaseEmbeddingModel,
+    has_case_embedding,
+    uses_case_feature,
+)
+
 from .errors import DataError
 from .offline_encoders import resolve_model_name
 
