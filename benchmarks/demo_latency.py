@@ -15,16 +15,15 @@ import argparse
 import sys
 import threading
 import time
-from pathlib import Path
 
 import httpx
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
+from common import print_header  # (benchmarks/ is on sys.path)
 
-from demo.config import DemoConfig  # noqa: E402
-from demo.engine import Engine, LoadError  # noqa: E402
-from ner import PRECISIONS  # noqa: E402
+from demo.config import DemoConfig
+from demo.engine import Engine, LoadError
+from ner import PRECISIONS
 
 PARAGRAPH = (
     "Last spring {p1} left {c1} for a new job at {o1}. She had spent six years in {c2}, where she worked "
@@ -148,13 +147,14 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--concurrency", type=int, default=DemoConfig.concurrency)
-    parser.add_argument("--precision", default="float32", choices=PRECISIONS, help="NER model precision")
+    parser.add_argument("--precision", default="auto", choices=PRECISIONS, help="NER model precision")
     parser.add_argument("--type-check", action="store_true", help="/rewrite with the NER type check of candidates")
     args = parser.parse_args()
 
     config = DemoConfig(
         port=0, model=args.model, vectors=args.vectors, precision=args.precision, concurrency=args.concurrency
     )
+    print_header("demo_latency")
     start = time.perf_counter()
     try:
         engine = Engine.load(config)

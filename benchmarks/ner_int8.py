@@ -11,23 +11,19 @@ dev; test only confirms.
 
 from __future__ import annotations
 
-import argparse
-import sys
 import warnings
 from collections.abc import Callable
-from pathlib import Path
 
 import torch
 from torch.ao.quantization import default_dynamic_qconfig, per_channel_dynamic_qconfig, quantize_dynamic
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
+from common import benchmark_parser, data_file, print_header  # benchmarks/ is on sys.path
+from ner_rawtext import read_documents, render, token_level
 
-from ner_rawtext import DATA, read_documents, render, token_level  # noqa: E402  (benchmarks/ is on sys.path)
-
-from ner import EntityTagger, NerConfig  # noqa: E402
-from ner.model import load_model, resolve_location  # noqa: E402
-from ner.model_inputs import load_ranges  # noqa: E402
-from ner.quantization import FullRangeInt8Linear, cpu_has_vnni, quantize  # noqa: E402
+from ner import EntityTagger, NerConfig
+from ner.model import load_model, resolve_location
+from ner.model_inputs import load_ranges
+from ner.precision import FullRangeInt8Linear, cpu_info, quantize
 
 Variant = Callable[[torch.nn.Module], torch.nn.Module]
 
@@ -47,7 +43,7 @@ def variants(ranges: dict | None, alphas: list[float]) -> dict[str, Variant | No
         "int8, torch defaults": torch_dynamic(default_dynamic_qconfig),
         "+ scale per weight row": torch_dynamic(per_channel_dynamic_qconfig),
     }
-    if cpu_has_vnni():
+    if cpu_info().int8_full_range:
         rows["+ 8-bit activations"] = torch_dynamic(per_channel_dynamic_qconfig, {torch.nn.Linear: FullRangeInt8Linear})
     for alpha in alphas if ranges else []:
         rows[f"+ SmoothQuant alpha {alpha}"] = lambda model, alpha=alpha: quantize(model, ranges, alpha)
@@ -55,9 +51,8 @@ def variants(ranges: dict | None, alphas: list[float]) -> dict[str, Variant | No
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = benchmark_parser(__doc__)
     parser.add_argument("--model", help="model directory (default: models/ner-default)")
-    parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--splits", default="dev,test")
     parser.add_argument("--alphas", default="0.5,0.65,0.8")
     parser.add_argument("--threads", type=int, help="torch threads (default: torch's choice)")
@@ -73,8 +68,9 @@ def main() -> None:
     ranges = load_ranges(location)
     rows = variants(ranges, [float(a) for a in args.alphas.split(",") if a])
     splits = args.splits.split(",")
-    documents = {split: [render(d, "spaced") for d in read_documents(args.data / f"{split}.txt")] for split in splits}
-    print(f"model: {location}  activation ranges: {'yes' if ranges else 'no'}  VNNI: {cpu_has_vnni()}")
+    documents = {split: [render(d, "spaced") for d in read_documents(data_file(args.data, split))] for split in splits}
+    print_header("ner_int8")
+    print(f"model: {location}  activation ranges: {'yes' if ranges else 'no'}")
     print(f"{'':28s}" + "".join(f"{split + ' F1':>10s}" for split in splits))
     for name, convert in rows.items():
         model, tokenizer = load_model(location, NerConfig())

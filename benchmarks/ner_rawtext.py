@@ -15,8 +15,6 @@ document) is scored on the same texts.
 
 from __future__ import annotations
 
-import argparse
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,12 +24,11 @@ from seqeval.metrics import f1_score
 from seqeval.metrics.sequence_labeling import get_entities
 from seqeval.scheme import IOB2
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
+from common import benchmark_parser, data_file, print_header  # benchmarks/ is on sys.path
 
-from ner import EntityTagger, NerConfig  # noqa: E402
-from ner.text import Segmentation  # noqa: E402
+from ner import EntityTagger, NerConfig
+from ner.text import Segmentation
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "conllpp"
 LAYOUTS = ("spaced", "prose", "paragraph")
 NO_SPACE_BEFORE = {",", ".", ";", ":", "!", "?", ")", "]", "}", "%", "n't", "'"}
 NO_SPACE_AFTER = {"(", "[", "{", "$"}
@@ -165,9 +162,8 @@ def load_pipeline(model: str | None, tagger: EntityTagger, aggregation: str = "s
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = benchmark_parser(__doc__)
     parser.add_argument("--model", help="model directory (default: models/ner-default)")
-    parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--split", default="test")
     parser.add_argument("--docs", type=int, help="only the first N documents")
     parser.add_argument("--batch-size", type=int, default=NerConfig.batch_size)
@@ -185,7 +181,8 @@ def main() -> None:
 
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
-    documents = read_documents(args.data / f"{args.split}.txt")[: args.docs]
+    documents = read_documents(data_file(args.data, args.split))[: args.docs]
+    print_header("ner_rawtext")
     if args.threads:
         torch.set_num_threads(args.threads)
     taggers = {

@@ -15,21 +15,17 @@ first model's time.
 
 from __future__ import annotations
 
-import argparse
 import os
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
 
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
+from common import benchmark_parser, data_file, print_header  # benchmarks/ is on sys.path
+from ner_rawtext import load_pipeline, read_documents, render
 
-from ner_rawtext import DATA, load_pipeline, read_documents, render  # noqa: E402  (benchmarks/ is on sys.path)
-
-from ner import EntityTagger, NerConfig  # noqa: E402
+from ner import EntityTagger, NerConfig
 
 
 def best_times(runners: dict[str, Callable[[list[str]], object]], texts: list[str], rounds: int) -> dict[str, float]:
@@ -57,15 +53,14 @@ def with_threads(run: Callable[[list[str]], object], threads: int) -> Callable[[
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = benchmark_parser(__doc__)
     parser.add_argument("--model", help="model directory (default: models/ner-default)")
-    parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--docs", type=int, help="only the first N test documents")
     parser.add_argument(
         "--batch-sizes", default="8,32", help="pipeline batch sizes to try besides the default"
     )
     parser.add_argument(
-        "--precisions", default="float32", help="ner precisions to time, comma-separated (float32,int8,bfloat16)"
+        "--precisions", default="float32", help="ner precisions to time, comma-separated (float32,int8,bfloat16,auto)"
     )
     parser.add_argument("--threads", type=int, help="torch threads (default: torch's choice)")
     parser.add_argument("--rounds", type=int, default=3, help="timings per contender; the fastest counts")
@@ -81,7 +76,8 @@ def main() -> None:
     hf_logging.disable_progress_bar()
     if args.threads:
         torch.set_num_threads(args.threads)
-    texts = [render(doc, "spaced").text for doc in read_documents(args.data / "test.txt")[: args.docs]]
+    texts = [render(doc, "spaced").text for doc in read_documents(data_file(args.data, "test"))[: args.docs]]
+    print_header("ner_speed")
     words = sum(len(text.split()) for text in texts)
     tagger = EntityTagger.load(args.model)
     pipe = load_pipeline(None, tagger)
@@ -95,6 +91,7 @@ def main() -> None:
     for precision in args.precisions.split(","):
         each = tagger if precision == "float32" else EntityTagger.load(args.model, NerConfig(precision=precision))
         name = "ner" if precision == "float32" else f"ner {precision}"
+        name += f" ({each.precision})" if precision == "auto" else ""
         runners[name] = with_threads(each, threads)
         if args.workers > 1:
             parallel = EntityTagger(each.model, each.tokenizer, replace(each.config, workers=args.workers))

@@ -7,7 +7,7 @@ from typing import Literal, get_args
 
 from ner.errors import NerError
 
-Precision = Literal["float32", "bfloat16", "int8"]
+Precision = Literal["auto", "float32", "bfloat16", "int8"]
 PRECISIONS: tuple[str, ...] = get_args(Precision)
 
 
@@ -23,8 +23,11 @@ class NerConfig:
     max_length: int | None = None  # window in sub-words, special tokens included
     window_overlap: int = 64  # sub-words shared by consecutive windows of an over-long sentence
     context_tokens: int | None = None  # sub-words of neighbouring sentences on each side
-    # "int8": dynamic int8 Linear layers, about 1.9x faster on CPU; "bfloat16": about 1.7x, on CPUs with native
-    # bf16 (AVX512-BF16, AMX) only. Speed: benchmarks/ner_speed.py; F1 cost: benchmarks/ner_rawtext.py.
+    # "auto": the fastest precision on this CPU within 0.3 F1 of float32 (ner.precision.fastest_precision);
+    # "int8": dynamic int8 Linear layers, about 1.9x faster on CPU; "bfloat16": about 1.7x on CPUs with native
+    # bf16 (AVX512-BF16, AMX), slower than float32 elsewhere. Speed: benchmarks/ner_speed.py; F1 cost:
+    # benchmarks/ner_rawtext.py. float32 by default here, so results do not depend on the CPU; the app and the
+    # CLIs default to "auto".
     precision: Precision = "float32"
     # SmoothQuant's alpha for int8 models that ship activation ranges: the share of each channel's outliers
     # moved into the weights (0.8 was the best of 0.5/0.65/0.8 on CoNLL++ dev, docs/experiments.md).

@@ -17,7 +17,7 @@ from transformers import (
 from ner.config import NerConfig
 from ner.errors import NerError
 from ner.model_inputs import CASE_EMBEDDING, RANGES_FILE, load_ranges
-from ner.quantization import quantize
+from ner.precision import convert, resolve_precision
 
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "ner-default"
 _HUB_ID = re.compile(r"\w[\w.-]*(/\w[\w.-]*)?")
@@ -27,7 +27,8 @@ _PLACEHOLDER_LABEL = re.compile(r"LABEL_\d+")
 def load_model(
     source: str | Path | None, config: NerConfig
 ) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
-    """Model (eval mode, on ``config.device``, in ``config.precision``) and fast tokenizer."""
+    """Model (eval mode, on ``config.device``, in ``config.precision``, ``auto`` resolved for this CPU) and
+    fast tokenizer."""
     location = resolve_location(source)
     try:
         tokenizer = AutoTokenizer.from_pretrained(location)
@@ -42,10 +43,9 @@ def load_model(
         ) from error
     check_model(model, tokenizer, info.get("missing_keys", ()), location)
     model.eval()
-    if config.precision == "int8":
-        model = quantize(model, _activation_ranges(location), config.int8_smoothing)
-    elif config.precision == "bfloat16":
-        model = model.to(torch.bfloat16)
+    precision = resolve_precision(config.precision)
+    ranges = _activation_ranges(location) if precision == "int8" else None
+    model = convert(model, precision, ranges, config.int8_smoothing)
     return model.to(config.device), tokenizer
 
 

@@ -19,6 +19,7 @@ from ner.inference import predict
 from ner.merge import Entity, merge_entities
 from ner.model import load_model
 from ner.model_inputs import case_shape_ids, uses_case_feature
+from ner.precision import precision_of
 from ner.text import Segmentation, segment
 from ner.windows import Window, plan_windows
 
@@ -40,6 +41,7 @@ class EntityTagger:
         self.model, self.tokenizer = model, tokenizer
         self.config = config or NerConfig()
         self.labels = [model.config.id2label[i] for i in range(len(model.config.id2label))]
+        self.precision = precision_of(model)  # what ``auto`` became on this CPU
         self.case_feature = uses_case_feature(model.config)
         declared = getattr(model.config, "context_tokens", 0) or 0
         self.context_tokens = int(

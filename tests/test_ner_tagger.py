@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 from transformers import BertConfig, BertModel
 
 import ner.model
-import ner.quantization
 from ner import EntityTagger, NerConfig, NerError
 from ner.text import segment
 from tests.helpers import one_thread, tiny_model_dir, uncased_tokenizer_dir
@@ -171,49 +170,13 @@ def test_context_tokens_from_the_model_config_add_neighbour_sentences(tmp_path: 
     assert sequences["with"] == sorted([alpha + 3, delta + 3])
 
 
-@pytest.mark.parametrize("vnni", [True, False])
-def test_int8_precision_quantizes_every_linear_layer(
-    model_dir: Path, vnni: bool, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(ner.quantization, "cpu_has_vnni", lambda: vnni)
-    text = "Angela Merkel met Barack Obama in Berlin."
-    tagger = EntityTagger.load(model_dir, NerConfig(precision="int8"))
-    modules = list(tagger.model.modules())
-    assert not any(type(m) is torch.nn.Linear for m in modules)
-    assert any(isinstance(m, ner.quantization.FullRangeInt8Linear) for m in modules) == vnni
-    check_entities(text, tagger(text))
-
-
-def test_full_range_int8_is_closer_to_float32_than_torch_default() -> None:
-    """8-bit activations halve the rounding step of the 7-bit default, so the output error must shrink."""
-    torch.manual_seed(0)
-    linear, x = torch.nn.Linear(384, 1536), torch.randn(64, 384)
-    spec = {torch.nn.Linear: torch.ao.quantization.per_channel_dynamic_qconfig}
-    default = torch.ao.quantization.quantize_dynamic(torch.nn.Sequential(linear), spec)
-    full = torch.ao.quantization.quantize_dynamic(
-        torch.nn.Sequential(linear), spec, mapping={torch.nn.Linear: ner.quantization.FullRangeInt8Linear}
-    )
-    with torch.inference_mode():
-        exact = linear(x)
-        default_error = (default(x) - exact).abs().mean()
-        full_error = (full(x) - exact).abs().mean()
-    assert full_error < 0.75 * default_error
-
-
-def test_bfloat16_precision_runs_in_bfloat16(model_dir: Path) -> None:
-    text = "Angela Merkel met Barack Obama in Berlin."
-    tagger = EntityTagger.load(model_dir, NerConfig(precision="bfloat16"))
-    assert {p.dtype for p in tagger.model.parameters()} == {torch.bfloat16}
-    check_entities(text, tagger(text))
-
-
 def test_bad_worker_count_is_refused() -> None:
     with pytest.raises(NerError, match="workers must be at least 1, got 0"):
         NerConfig(workers=0)
 
 
 def test_unknown_precision_is_refused() -> None:
-    with pytest.raises(NerError, match="precision must be one of float32, bfloat16, int8, got 'fp8'"):
+    with pytest.raises(NerError, match="precision must be one of auto, float32, bfloat16, int8, got 'fp8'"):
         NerConfig(precision="fp8")  # type: ignore[arg-type]
 
 

@@ -11,7 +11,7 @@ import pytest
 import torch
 from transformers import AutoModelForTokenClassification
 
-import ner.quantization
+import ner.precision
 from ner import EntityTagger, NerConfig, NerError
 from ner.model_inputs import RANGES_FILE, load_ranges
 from training.calibrate import main as calibrate_main
@@ -55,7 +55,7 @@ def test_calibrate_writes_ranges_that_int8_inference_uses(model_dir: Path, tmp_p
     with one_thread():
         tagger = EntityTagger.load(model_dir, NerConfig(precision="int8"))
         entities = tagger(TEXT)
-    smoothed = [m for m in tagger.model.modules() if isinstance(m, ner.quantization.SmoothedLinear)]
+    smoothed = [m for m in tagger.model.modules() if isinstance(m, ner.precision.SmoothedLinear)]
     assert len(smoothed) == len(ranges)
     assert all(TEXT[e["start"] : e["end"]] == e["word"] for e in entities)
 
@@ -72,10 +72,10 @@ def test_smoothing_keeps_the_float_function_and_cuts_int8_error_on_outlier_chann
     linear = torch.nn.Linear(64, 128)
     with torch.no_grad():
         exact = linear(x)
-        smoothed = ner.quantization.SmoothedLinear(copy.deepcopy(linear), x.abs().amax(0), alpha=0.8)
+        smoothed = ner.precision.SmoothedLinear(copy.deepcopy(linear), x.abs().amax(0), alpha=0.8)
         torch.testing.assert_close(smoothed(x), exact, rtol=1e-4, atol=1e-4)
-    plain_int8 = ner.quantization.quantize(torch.nn.Sequential(copy.deepcopy(linear)))
-    smooth_int8 = ner.quantization.quantize(torch.nn.Sequential(smoothed))
+    plain_int8 = ner.precision.quantize(torch.nn.Sequential(copy.deepcopy(linear)))
+    smooth_int8 = ner.precision.quantize(torch.nn.Sequential(smoothed))
     with torch.inference_mode():
         plain_error = (plain_int8(x) - exact).abs().mean()
         smooth_error = (smooth_int8(x) - exact).abs().mean()
