@@ -1,36 +1,48 @@
-"""Quality of localize on the CoNLL++ test documents (gold PER/LOC/ORG spans, raw text).
+"""How natural localize's rewrites are, on the gold PER/LOC/ORG entities of the CoNLL++ test documents.
 
-    python benchmarks/localize_quality.py [--conll PATH] [--docs N] [--ner-model PATH]
+    python benchmarks/localize_quality.py [--data DIR] [--targets India,Japan,Brazil,Germany] [--source USA]
+                                          [--docs N] [--ner-model DIR] [--precision auto]
 
-Prints: share of entities replaced, share of replacements closer to the target than to the source,
-consistency violations, type agreement with the CoNLL++ train lexicon, and - when the ``ner`` package
-and a trained model are available - type preservation (ner re-run on the rewritten text), for the
-vector-only type filter, no filter, and the ner-based type checker. Exits 2 when ner is unavailable,
-after printing everything else.
+Three algorithms side by side, per target: this version (grounded pools ranked by analogy), the previous one
+(``LocalizeConfig(grounded=False)``, open-vocabulary analogy) and the plain word-by-word recipe
+(``most_similar(positive=[target, word], negative=[source])`` for each word). Figures:
+- replaced: share of entities replaced (per type), so that keeping everything is no hidden win;
+- places in target: replaced cities and regions whose replacement is a GeoNames city or ISO 3166-2 region of
+  the target country;
+- names in target: replaced person names whose every word (initials aside) is a first name or surname of the
+  target country (localize's pools, from names-dataset);
+- gender kept: replaced first names whose gender (gender-guesser) is known and equal to the original's;
+- repeats / fragments: replacements with a word twice ("Manila Manila") or a stand-alone piece of a multi-word
+  place name ("Pradesh", "Sri", "Penh");
+- consistency violations: one entity replaced two ways in a document, or a partial mention that does not follow;
+- type preserved: replacements that ``ner``, re-run on the rewritten text, tags with the original type.
+Documents are tokens joined by spaces with a line per sentence.
 """
 
 from __future__ import annotations
 
-import argparse
+import re
 import sys
 import time
-from collections import Counter, defaultdict
-from pathlib import Path
+from collections import defaultdict
+from functools import cache
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
+from common import benchmark_parser, data_file, print_header  # benchmarks/ is on sys.path
 
-from localize import LocalizeConfig, Localizer, RewriteResult  # noqa: E402
+from localize import LocalizeConfig, Localizer, RewriteResult, places
+from localize import names as name_data
+from localize.countries import find_country, normalize, plain
 
-CONLL = Path("/work/shared/data/conllpp")
 TYPES = ("PER", "LOC", "ORG")
+_INITIAL = re.compile(r"^[A-Z]\.?$")
 
 
-def read_documents(path: Path) -> list[tuple[str, list[dict]]]:
+def read_documents(path) -> list[tuple[str, list[dict]]]:
     """Raw text per document (tokens joined by spaces, sentences by newlines) and gold entity dicts."""
     docs, sentences = [], []
     for line in [*path.read_text(encoding="utf-8").splitlines(), "-DOCSTART-"]:
         if line.startswith("-DOCSTART-"):
-            if sentences:
+            if any(sentences):
                 docs.append(_document([s for s in sentences if s]))
             sentences = [[]]
         elif not line.strip():
@@ -61,46 +73,123 @@ def _document(sentences: list[list[tuple[str, str]]]) -> tuple[str, list[dict]]:
     return text, entities
 
 
-def train_lexicon(path: Path) -> dict[str, str]:
-    """Lower-case single words that CoNLL++ train tags with exactly one entity type."""
-    seen: dict[str, Counter] = defaultdict(Counter)
-    for line in path.read_text(encoding="utf-8").splitlines():
-        parts = line.split()
-        if len(parts) >= 4 and parts[-1] != "O":
-            seen[parts[0].lower()][parts[-1][2:]] += 1
-    return {w: c.most_common(1)[0][0] for w, c in seen.items() if len(c) == 1}
+class WordByWord:
+    """The plain recipe: each word of an entity replaced by ``most_similar([target, word], [source])``."""
+
+    def __init__(self, localizer: Localizer) -> None:
+        self.kv, self.lookup = localizer.index.kv, localizer.index.lookup
+
+    @cache  # noqa: B019 - one instance per run
+    def word(self, word: str, target: str, source: str) -> str:
+        key = self.lookup(word)
+        if key is None:
+            return word
+        best = self.kv.most_similar(positive=[target.lower(), key], negative=[source.lower()], topn=1)[0][0]
+        return best.title() if word[:1].isupper() else best
+
+    def rewrite(self, text: str, entities: list[dict], target: str, source: str) -> RewriteResult:
+        from localize.result import Replacement
+        from localize.spans import splice
+
+        records, edits = [], []
+        for entity in sorted(entities, key=lambda e: e["start"]):
+            original = text[entity["start"] : entity["end"]]
+            record = Replacement(original, entity["entity_group"], entity["start"], entity["end"])
+            if record.entity_group in TYPES:
+                new = " ".join(self.word(w, target, source) for w in original.split())
+                if new != original:
+                    record.replacement = new
+                    edits.append((record.start, record.end, new))
+            records.append(record)
+        new_text, spans = splice(text, edits)
+        for record, span in zip([r for r in records if r.replacement], spans, strict=True):
+            record.new_start, record.new_end = span
+        return RewriteResult(new_text, text, target, source, records)
 
 
-def changed_words(original: str, replacement: str) -> list[str]:
-    old, new = original.lower().split(), replacement.lower().split()
-    return [w for w in new if w not in old]
+@cache
+def fragment_words() -> frozenset[str]:
+    """Words found only inside multi-word place names ("pradesh", "sri", "penh"): never names on their own."""
+    inside: set[str] = set()
+    whole: set[str] = set()
+    for key in places._world_cities():
+        (inside if " " in key else whole).update(key.split() if " " in key else [key])
+    for key in places._world_regions():
+        (inside if " " in key else whole).update(key.split() if " " in key else [key])
+    common = name_data._common_english_words()
+    return frozenset(
+        w
+        for w in inside - whole
+        if w.isalpha() and w not in common and name_data.surname_rank(w) is None and not name_data.is_first_name(w)
+    )
 
 
-def figures(loc: Localizer, results: list[RewriteResult], lexicon: dict[str, str]) -> dict[str, float]:
+def is_target_place(text: str, code: str) -> bool:
+    key = normalize(plain(text))
+    cities = {normalize(p.name) for p in places._cities_by_country().get(code, ())}
+    regions = {normalize(p.name) for p in places.regions_of(code)}
+    return key in cities or key in regions
+
+
+def is_target_name(text: str, code: str) -> bool:
+    pools = name_data.load_pools().get(code)
+    if pools is None:
+        return False
+    known = {n.lower() for n in (*pools.male, *pools.female, *pools.surname)}
+    words = [w for w in text.split() if not _INITIAL.match(w)]
+    return bool(words) and all(w.lower() in known for w in words)
+
+
+def first_word_gender(text: str) -> str | None:
+    words = [w for w in text.split() if not _INITIAL.match(w)]
+    return name_data.gender_of(words[0]) if words else None
+
+
+def has_repeat_or_fragment(original: str, replacement: str) -> bool:
+    words = [w.lower() for w in replacement.split()]
+    if len(set(words)) < len(words):
+        return True
+    fragments = fragment_words()
+    return any(w in fragments and w not in original.lower().split() for w in words)
+
+
+def figures(results: list[RewriteResult], code: str) -> dict[str, str]:
     records = [r for res in results for r in res.replacements if r.entity_group in TYPES]
-    done = [r for r in records if r.replacement]
-    kv, target, source = loc.index.kv, results[0].target, results[0].source
-    closer = agree = known = 0
-    for r in done:
-        words = [w for w in changed_words(r.original, r.replacement) if loc.index.lookup(w)]
-        keys = [loc.index.lookup(w) for w in words]
-        closer += all(kv.similarity(k, target) > kv.similarity(k, source) for k in keys)
-        types = {lexicon[w] for w in words if w in lexicon}
-        known += bool(types)
-        agree += types == {r.entity_group}
+    replaced = {t: [r for r in records if r.entity_group == t and r.replacement] for t in TYPES}
+    totals = {t: sum(r.entity_group == t for r in records) for t in TYPES}
+    place_records = [
+        r
+        for r in replaced["LOC"]
+        if places._recognize_name(r.original) is not None
+        and places._recognize_name(r.original).kind in ("city", "region")
+    ]
+    people = replaced["PER"]
+    gendered = []
+    for r in people:
+        words = [w for w in r.original.split() if not _INITIAL.match(w)]
+        single_surname = len(words) == 1 and r.kind not in (None, "first name")
+        source_gender = None if single_surname else name_data.gender_of(words[0])
+        if source_gender is not None:
+            gendered.append((source_gender, first_word_gender(r.replacement)))
+    everything = [r for t in TYPES for r in replaced[t]]
     return {
-        "entities": len(records),
-        "replaced": len(done) / max(len(records), 1),
-        "closer_to_target": closer / max(len(done), 1),
-        "consistency_violations": sum(violations(res) for res in results),
-        "lexicon_type_agreement": agree / max(known, 1),
-        "lexicon_covered": known / max(len(done), 1),
+        "replaced PER/LOC/ORG": " / ".join(f"{len(replaced[t]) / max(totals[t], 1):.0%}" for t in TYPES),
+        "places in target": _share(
+            sum(is_target_place(r.replacement, code) for r in place_records), len(place_records)
+        ),
+        "names in target": _share(sum(is_target_name(r.replacement, code) for r in people), len(people)),
+        "gender kept": _share(sum(a == b for a, b in gendered), len(gendered)),
+        "repeats/fragments": str(sum(has_repeat_or_fragment(r.original, r.replacement) for r in everything)),
+        "consistency violations": str(sum(violations(res) for res in results)),
     }
 
 
+def _share(hits: int, total: int) -> str:
+    return f"{hits / total:.1%} of {total}" if total else "-"
+
+
 def violations(result: RewriteResult) -> int:
-    """Same (type, surface) with different replacements, plus partial mentions whose replacement words
-    are not taken from their full form's replacement."""
+    """Same (type, surface) replaced two ways, plus partial mentions not taking their full form's words."""
     by_key: dict[tuple[str, str], set[str]] = defaultdict(set)
     full: dict[tuple[str, str], str] = {}
     for r in result.replacements:
@@ -109,12 +198,13 @@ def violations(result: RewriteResult) -> int:
     count = sum(len(v) - 1 for v in by_key.values())
     for r in result.replacements:
         if r.follows and r.replacement:
-            source = full.get((r.entity_group, r.follows.lower()), "")
-            count += not set(r.replacement.lower().split()) <= set(source.split())
+            count += not set(r.replacement.lower().split()) <= set(
+                full.get((r.entity_group, r.follows.lower()), "").split()
+            )
     return count
 
 
-def type_preservation(tagger, results: list[RewriteResult]) -> float:
+def type_preservation(tagger, results: list[RewriteResult]) -> str:
     """Share of replacements that ner, re-run on the rewritten text, tags with the original type."""
     tagged = tagger([res.text for res in results])
     hits = total = 0
@@ -126,49 +216,40 @@ def type_preservation(tagger, results: list[RewriteResult]) -> float:
                     e["entity_group"] == r.entity_group and e["start"] < r.new_end and e["end"] > r.new_start
                     for e in entities
                 )
-    return hits / max(total, 1)
-
-
-def load_tagger(model: str | None):
-    try:
-        from ner import EntityTagger  # benchmarks are scripts: the only place localize meets ner
-
-        return EntityTagger.load(model)
-    except Exception as exc:
-        print(f"\nner unavailable ({type(exc).__name__}: {exc})", file=sys.stderr)
-        print("type preservation (ner re-run on rewritten text) NOT measured: train/ship the ner model, "
-              "then re-run this benchmark", file=sys.stderr)
-        return None
-
-
-def report(name: str, values: dict[str, float], seconds: float) -> None:
-    shown = ", ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in values.items())
-    print(f"{name:<22} {shown}, seconds={seconds:.1f}")
+    return _share(hits, total)
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--conll", type=Path, default=CONLL)
+    parser = benchmark_parser(__doc__)
+    parser.add_argument("--targets", default="India,Japan,Brazil,Germany")
+    parser.add_argument("--source", default="USA")
     parser.add_argument("--docs", type=int, default=0, help="first N documents only (0 = all)")
-    parser.add_argument("--ner-model", default=None)
+    parser.add_argument("--ner-model", default=None, help="NER model for type preservation (default: shipped)")
+    parser.add_argument("--precision", default="auto", help="NER precision (auto, float32, int8, bfloat16)")
     args = parser.parse_args()
-    docs = read_documents(args.conll / "test.txt")[: args.docs or None]
-    lexicon = train_lexicon(args.conll / "train.txt")
-    print(f"{len(docs)} documents, {sum(len(e) for _, e in docs)} gold entities")
-    tagger = load_tagger(args.ner_model)
-    setups = {"vector type filter": (LocalizeConfig(), None), "no type filter": (
-        LocalizeConfig(vector_type_filter=False), None)}
-    if tagger is not None:
-        setups["vector filter + ner"] = (LocalizeConfig(), tagger)
-    for name, (config, checker) in setups.items():
-        loc = Localizer.load(config=config)
-        start = time.perf_counter()
-        results = [loc.rewrite(text, entities, type_checker=checker) for text, entities in docs]
-        values = figures(loc, results, lexicon)
-        if tagger is not None:
-            values["ner_type_preservation"] = type_preservation(tagger, results)
-        report(name, values, time.perf_counter() - start)
-    return 0 if tagger is not None else 2
+    docs = read_documents(data_file(args.data, "test"))[: args.docs or None]
+    print_header("localize_quality")
+    print(f"{len(docs)} documents, {sum(len(e) for _, e in docs)} gold entities; source {args.source}")
+    from ner import EntityTagger, NerConfig  # benchmarks are scripts: the only place localize meets ner
+
+    tagger = EntityTagger.load(args.ner_model, NerConfig(precision=args.precision))
+    grounded, previous = Localizer.load(), Localizer.load(config=LocalizeConfig(grounded=False))
+    algorithms = {
+        "this version": grounded.rewrite,
+        "previous": previous.rewrite,
+        "word by word": WordByWord(grounded).rewrite,
+    }
+    for target in args.targets.split(","):
+        country = find_country(target)
+        print(f"\n## {target} ({country.code if country else 'not a country'})")
+        for name, rewrite in algorithms.items():
+            start = time.perf_counter()
+            results = [rewrite(text, entities, target, args.source) for text, entities in docs]
+            seconds = time.perf_counter() - start
+            values = figures(results, country.code if country else "")
+            values["type preserved"] = type_preservation(tagger, results)
+            print(f"{name:13s} " + "; ".join(f"{k} {v}" for k, v in values.items()) + f"; {seconds:.1f} s", flush=True)
+    return 0
 
 
 if __name__ == "__main__":

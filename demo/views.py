@@ -11,7 +11,7 @@ from localize import RewriteResult
 
 COLORS = {"PER": "#f59e0b", "LOC": "#10b981", "ORG": "#3b82f6", "MISC": "#a855f7"}
 ENTITY_COLUMNS = ["source", "entity_group", "word", "score", "start", "end"]
-REPLACEMENT_COLUMNS = ["original", "replacement", "type", "score", "alternatives", "note"]
+REPLACEMENT_COLUMNS = ["original", "replacement", "type", "kind", "from", "score", "alternatives", "note"]
 
 
 def highlighted(text: str, spans: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
@@ -33,6 +33,8 @@ def replacements_table(result: RewriteResult) -> pd.DataFrame:
             r.original,
             r.replacement or "",
             r.entity_group,
+            r.kind or "",
+            r.pool or "",
             r.score,
             ", ".join(r.alternatives),
             r.reason or (f"follows {r.follows}" if r.follows else ""),

@@ -30,7 +30,7 @@ class AnalogySearch:
         self.candidates = lru_cache(maxsize=config.cache_size)(self._candidates)
 
     def anchors(self, target: str, source: str) -> Anchors:
-        keys = [self._anchor_key(word) for word in (target, source)]
+        keys = [self._anchor_key(word, role) for word, role in ((target, "target"), (source, "source"))]
         lowered = [word.lower() for word in (target, source, *keys)]
         banned = set(lowered)
         for word in lowered:
@@ -38,12 +38,12 @@ class AnalogySearch:
         prefixes = tuple(sorted({w for w in lowered if len(w) >= 4}))
         return Anchors(keys[0], keys[1], frozenset(banned), prefixes)
 
-    def _anchor_key(self, word: str) -> str:
+    def _anchor_key(self, word: str, role: str) -> str:
         key = self.index.lookup(word.strip()) if word and word.strip() else None
         if key is None:
             key = self.index.lookup_phrase(word.split())
         if key is None:
-            raise LocalizeError(f"unknown anchor word {word!r}: not in the vectors' vocabulary")
+            raise LocalizeError(f"unknown {role} word {word!r}: not a country name and not in the vectors' vocabulary")
         return key
 
     def _candidates(

@@ -30,6 +30,11 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--vectors", help="vectors file (.kv, word2vec .bin/.txt, GloVe .txt) or gensim name")
     parser.add_argument("--types", default=",".join(defaults.types), help="entity types to swap")
     parser.add_argument("--json", action="store_true", help="print the full result as JSON")
+    parser.add_argument(
+        "--open-vocabulary",
+        action="store_true",
+        help="use the open-vocabulary word-vector analogy even when the target names a country",
+    )
     return parser.parse_args(argv)
 
 
@@ -62,7 +67,8 @@ def main(argv: Sequence[str], auto_tagger: Callable[[], Tagger] | None = None) -
             entities = auto_tagger()(text)
         else:
             raise LocalizeError("no entities: pass --entities FILE.jsonl")
-        result = Localizer.load(args.vectors).rewrite(
+        config = LocalizeConfig(grounded=not args.open_vocabulary)
+        result = Localizer.load(args.vectors, config).rewrite(
             text, entities, args.target, args.source, types=tuple(t for t in args.types.split(",") if t)
         )
     except LocalizeError as exc:

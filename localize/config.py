@@ -10,6 +10,12 @@ class LocalizeConfig:
     target: str = "India"
     source: str = "USA"
     types: tuple[str, ...] = ("PER", "LOC", "ORG")
+    # When the target names a country: replacements from that country's real cities, regions and names
+    # (localize.grounded). False gives the previous algorithm, the open-vocabulary analogy, for every target.
+    grounded: bool = True
+    # Weight of the candidate's prior (city of similar rank, frequent name, well-known region) against its
+    # analogy cosine when ranking a grounded pool.
+    prior_weight: float = 0.5
     # Vectors files are frequency-sorted; replacements come from the most frequent words only, which
     # keeps search fast and avoids rare junk tokens.
     search_vocab: int = 150_000

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from functools import lru_cache
+from collections.abc import Callable, Iterable, Mapping
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from gensim.models import KeyedVectors
 
 from localize import probe
 from localize.analogy import AnalogySearch, Anchors
 from localize.config import LocalizeConfig
+from localize.countries import Country, find_country
 from localize.errors import LocalizeError
+from localize.grounded import Kept, Outcome, Pick, Plan, Ranker
 from localize.index import VectorIndex
 from localize.mentions import Key, full_forms, key_of
 from localize.probe import TypeChecker
@@ -30,13 +33,22 @@ class Localizer:
         self.config = config or LocalizeConfig()
         self.name = name
         self.index = VectorIndex(kv, self.config.search_vocab)
-        self.types = (
-            TypeFilter.build(self.index, self.config.type_k) if self.config.vector_type_filter else None
-        )
-        self.search = AnalogySearch(self.index, self.types, self.config)
+        self.ranker = Ranker(self.index, self.config.prior_weight, self.config.alternatives)
+
+    # The open-vocabulary analogy is built on first use (the type filter labels 150k words: ~1 s), since
+    # country targets need it only for organisations.
+    @cached_property
+    def types(self) -> TypeFilter | None:
+        return TypeFilter.build(self.index, self.config.type_k) if self.config.vector_type_filter else None
+
+    @cached_property
+    def search(self) -> AnalogySearch:
+        return AnalogySearch(self.index, self.types, self.config)
+
+    @cached_property
+    def _resolve(self) -> Callable[[str, str, Anchors], Resolution]:
         depth = max(self.config.probe_candidates, self.config.alternatives + 1)
-        self.resolver = Resolver(self.search, self.types, depth)
-        self._resolve = lru_cache(maxsize=self.config.cache_size)(self.resolver.resolve)
+        return lru_cache(maxsize=self.config.cache_size)(Resolver(self.search, self.types, depth).resolve)
 
     @classmethod
     def load(cls, vectors: str | Path | None = None, config: LocalizeConfig | None = None) -> Localizer:
@@ -53,11 +65,18 @@ class Localizer:
         types: Iterable[str] | None = None,
         type_checker: TypeChecker | None = None,
     ) -> RewriteResult:
+        """Replace the entities of ``text`` (Hugging Face pipeline dicts) of the selected ``types`` with their
+        counterparts in ``target``, seen from ``source``. A target that names a country draws on that country's
+        real cities, regions and names; any other word uses the open-vocabulary analogy."""
         if not isinstance(text, str):
             raise LocalizeError(f"text must be a string, not {type(text).__name__}")
-        anchors = self.search.anchors(target or self.config.target, source or self.config.source)
+        target, source = target or self.config.target, source or self.config.source
         mentions = mentions_from_entities(text, entities)
         selected = set(self.config.types if types is None else types)
+        country = find_country(target) if self.config.grounded else None
+        if country is not None:
+            return self._rewrite_grounded(text, mentions, selected, country, source, type_checker)
+        anchors = self.search.anchors(target, source)
         chosen = self._choose(
             text, [m for m in mentions if m.entity_group in selected], anchors, type_checker
         )
@@ -65,7 +84,67 @@ class Localizer:
         for mention in mentions:
             surfaces.setdefault(key_of(mention), mention.text)
         records = [self._record(m, chosen, selected, surfaces) for m in mentions]
-        return self._finish(text, records, anchors)
+        return self._finish(text, records, anchors.target, anchors.source)
+
+    def _rewrite_grounded(
+        self,
+        text: str,
+        mentions: list[Mention],
+        selected: set[str],
+        target: Country,
+        source_word: str,
+        checker: TypeChecker | None,
+    ) -> RewriteResult:
+        source = find_country(source_word)
+        same = source is not None and source.code == target.code
+        plan = Plan(
+            self.ranker,
+            target,
+            source,
+            (self._anchor_vector(target.name, "target"), self._anchor_vector(source_word, "source")),
+            self._organisation_analogy(target.name, source_word, text, checker),
+        )
+        plan.survey([(m.entity_group, m.text) for m in mentions if m.entity_group in selected])
+        records = []
+        for mention in mentions:
+            record = Replacement(mention.text, mention.entity_group, mention.start, mention.end)
+            if mention.entity_group not in selected:
+                record.reason = f"type {mention.entity_group} not selected"
+            elif same:
+                record.reason = f"the source is the target country ({target.name}): nothing to move"
+            else:
+                _fill(record, plan.replace(mention.entity_group, mention.text))
+            records.append(record)
+        return self._finish(text, records, target.name, source.name if source else source_word)
+
+    def _anchor_vector(self, word: str, role: str) -> np.ndarray:
+        vector = self.ranker.vector(word.split())
+        if vector is None:
+            raise LocalizeError(f"unknown {role} word {word!r}: not a country name and not in the vectors' vocabulary")
+        return vector
+
+    def _organisation_analogy(
+        self, target: str, source: str, text: str, checker: TypeChecker | None
+    ) -> Callable[[str], Outcome] | None:
+        """The open-vocabulary analogy among the vectors' organisation words, for single-word organisations."""
+        try:
+            anchors = self.search.anchors(target, source)
+        except LocalizeError:
+            return None
+        used: set[str] = set()
+
+        def analogy(surface: str) -> Outcome:
+            resolution = self._resolve(surface, "ORG", anchors)
+            rendered = [c.render(surface, self.index.lowercase) for c in resolution.choices]
+            fresh = [t for t in dict.fromkeys(rendered) if t.lower() not in used and t != surface]
+            if not fresh:
+                return Kept(resolution.reason or "no organisation word fits")
+            used.add(fresh[0].lower())
+            score = resolution.choices[rendered.index(fresh[0])].score
+            pool = "organisation words of the vectors (open-vocabulary analogy)"
+            return Pick(fresh[0], "organisation", pool, round(score, 4), fresh[1 : 1 + self.config.alternatives])
+
+        return analogy
 
     def _choose(
         self, text: str, mentions: list[Mention], anchors: Anchors, checker: TypeChecker | None
@@ -130,7 +209,7 @@ class Localizer:
         record.alternatives = texts[1 : 1 + self.config.alternatives]
         return record
 
-    def _finish(self, text: str, records: list[Replacement], anchors: Anchors) -> RewriteResult:
+    def _finish(self, text: str, records: list[Replacement], target: str, source: str) -> RewriteResult:
         edits = [(r.start, r.end, r.replacement) for r in records if r.replacement is not None]
         new_text, spans = splice(text, edits)
         new_spans = iter(spans)
@@ -141,7 +220,15 @@ class Localizer:
                 shift = r.new_end - r.end
             else:
                 r.new_start, r.new_end = r.start + shift, r.end + shift
-        return RewriteResult(new_text, text, anchors.target, anchors.source, records)
+        return RewriteResult(new_text, text, target, source, records)
+
+
+def _fill(record: Replacement, outcome: Outcome) -> None:
+    if isinstance(outcome, Kept) or outcome.text == record.original:
+        record.reason = outcome.reason if isinstance(outcome, Kept) else "its counterpart is the same word"
+        return
+    record.replacement, record.kind, record.pool = outcome.text, outcome.kind, outcome.pool
+    record.score, record.alternatives, record.follows = outcome.score, outcome.alternatives, outcome.follows
 
 
 def _follow(choice: Choice, partial: Key, full: Key) -> Choice:

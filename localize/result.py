@@ -19,6 +19,8 @@ class Replacement:
     score: float | None = None  # cosine between the replacement and the analogy point
     alternatives: list[str] = field(default_factory=list)
     follows: str | None = None  # the full form a partial mention copied ("John Mitchell" for "Mitchell")
+    kind: str | None = None  # what the entity was taken for: city, region, country, venue, full name, surname ...
+    pool: str | None = None  # where the replacement came from: "GeoNames cities of India (3,120)", ...
 
     @property
     def replaced(self) -> bool:

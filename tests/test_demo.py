@@ -85,12 +85,13 @@ def test_rewrite_returns_text_highlights_and_table(client: Client) -> None:
     assert isinstance(text, str) and text
     assert joined(marked_in) == SENTENCE
     assert joined(marked_out) == text
-    assert table["headers"] == ["original", "replacement", "type", "score", "alternatives", "note"]
+    assert table["headers"] == ["original", "replacement", "type", "kind", "from", "score", "alternatives", "note"]
     tagged = [t["token"] for t in marked_in if t["class_or_confidence"]]
     assert [row[0] for row in table["data"]] == tagged
-    for original, replacement, kind, *_ in table["data"]:
-        assert kind in {"PER", "ORG", "LOC", "MISC"}
+    for original, replacement, entity_type, kind, pool, *_ in table["data"]:
+        assert entity_type in {"PER", "ORG", "LOC", "MISC"}
         assert (replacement or original) in text
+        assert bool(replacement) == bool(kind) == bool(pool)  # every replacement says what it is and where from
 
 
 def test_rewrite_with_no_types_keeps_the_text(client: Client) -> None:
@@ -109,7 +110,7 @@ def test_rewrite_with_type_check_runs(client: Client) -> None:
     [
         ("x" * (MAX_CHARS + 1), "India", "limit is 2,000"),
         (SENTENCE, "  ", "target context"),
-        (SENTENCE, "zzqx", "unknown anchor word"),
+        (SENTENCE, "zzqx", "unknown target word"),
     ],
 )
 def test_rewrite_refuses_bad_input_with_a_message(client: Client, text: str, target: str, message: str) -> None:

@@ -87,4 +87,4 @@ def test_error_is_shown_to_the_user(page) -> None:
     page.locator("#text textarea").fill("I live in Paris")
     page.get_by_label("Target context").fill("zzqx")
     page.get_by_role("button", name="Rewrite", exact=True).click()
-    playwright.expect(page.get_by_text("unknown anchor word 'zzqx'")).to_be_visible()
+    playwright.expect(page.get_by_text("unknown target word 'zzqx'")).to_be_visible()

@@ -1,6 +1,8 @@
-"""localize: analogy arithmetic, casing, phrases, consistency, byte-identical surroundings, bad input.
+"""localize's open-vocabulary analogy (``grounded=False``, and every target that is not a country): arithmetic,
+casing, phrases, consistency, byte-identical surroundings, bad input.
 
-Exact arithmetic runs on a tiny word2vec file written here; realistic behaviour on the embedded GloVe."""
+Exact arithmetic runs on a tiny word2vec file written here; realistic behaviour on the embedded GloVe. Country
+targets with grounded pools: tests/test_localize_grounded.py."""
 
 from __future__ import annotations
 
@@ -36,7 +38,7 @@ TINY = {
     "parisian": [0.0, 1.0, 1.0, 0.0, 0.0, 0.05],
     "london": [1.0, 0.1, 1.0, 0.0, 0.0, 0.0],
 }
-NO_FILTER = LocalizeConfig(vector_type_filter=False)
+NO_FILTER = LocalizeConfig(vector_type_filter=False, grounded=False)
 
 
 def ents(text: str, *items: tuple[str, str], start: int = 0) -> list[dict]:
@@ -72,7 +74,7 @@ def tiny(tiny_file: str) -> Localizer:
 
 @pytest.fixture(scope="module")
 def glove() -> Localizer:
-    return Localizer.load()
+    return Localizer.load(config=LocalizeConfig(grounded=False))
 
 
 # --- analogy arithmetic on the tiny file -------------------------------------------------------------
@@ -220,7 +222,8 @@ def test_empty_text_and_no_entities(tiny: Localizer) -> None:
 
 
 def test_unknown_anchor_is_named(tiny: Localizer) -> None:
-    with pytest.raises(LocalizeError, match="unknown anchor word 'Atlantis': not in the vectors' vocabulary"):
+    message = "unknown target word 'Atlantis': not a country name and not in the vectors' vocabulary"
+    with pytest.raises(LocalizeError, match=message):
         tiny.rewrite("Paris", ents("Paris", ("LOC", "Paris")), target="Atlantis")
 
 
@@ -350,14 +353,14 @@ def test_cli_with_entities_file(tmp_path, tiny_file: str, capsys: pytest.Capture
     record = {"file": str(tmp_path / "in.txt"), "entities": ents("I live in Paris.", ("LOC", "Paris"))}
     (tmp_path / "in.jsonl").write_text(json.dumps(record) + "\n")
     args = [str(tmp_path / "in.txt"), "--entities", str(tmp_path / "in.jsonl"), "--vectors", tiny_file]
+    args.append("--open-vocabulary")
     assert cli_main(args) == 0
     assert capsys.readouterr().out == "I live in Delhi.\n"
     assert cli_main([*args, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["replacements"][0]["replacement"] == "Delhi"
     assert cli_main([*args, "--target", "Atlantis"]) == 2
-    assert (
-        capsys.readouterr().err == "error: unknown anchor word 'Atlantis': not in the vectors' vocabulary\n"
-    )
+    message = "unknown target word 'Atlantis': not a country name and not in the vectors' vocabulary"
+    assert capsys.readouterr().err == f"error: {message}\n"
 
 
 def test_cli_missing_vectors_is_one_line(tmp_path, capsys: pytest.CaptureFixture) -> None:

@@ -1,0 +1,415 @@
+"""Replacements for a target that names a country: each entity becomes a real thing of that country of the same kind,
+ranked by the analogy ``entity - source + target`` and a prior for well-known candidates.
+
+One ``Plan`` per text holds what must stay consistent across it: a source first name always gets the same new
+first name, a surname the same new surname (so "Barack Obama" and "Michelle Obama" stay one family and a later
+"Obama" follows), a place the same new place, and two different originals never share a replacement.
+
+Policy (README, "What gets replaced"):
+- people: every PER name; first names keep their gender, a full name keeps its order of given names and surname
+  (family name first where the target country writes it so);
+- places: the source country becomes the target country; other countries stay, and so do their cities and regions
+  when the text names that country ("Berlin, Germany"); any other city becomes a city of the target country of
+  similar rank, a region a region, a capital the capital; districts (Wimbledon) and unknown places stay; a venue
+  keeps its name around the place in it ("Melbourne Cricket Ground" -> "Chennai Cricket Ground");
+- organisations: the place in a name moves ("Bank of America" -> "Bank of India"); an organisation named after a
+  place moves with it; other organisations are left to the open-vocabulary analogy (single words) or kept.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+import numpy as np
+
+from localize import names, places
+from localize.casing import match_casing
+from localize.countries import Country, find_country, normalize
+from localize.index import VectorIndex
+from localize.places import Place
+
+_INITIAL = re.compile(r"^[A-Z]\.?$")
+PARTICLES = frozenset(
+    ["van", "von", "de", "da", "di", "del", "della", "der", "den", "du", "dos", "das", "bin", "ibn", "al", "el"]
+    + ["le", "la", "st.", "st"]
+)
+_SPACES = re.compile(r"(\s+)")
+
+
+@dataclass
+class Pick:
+    """A chosen replacement and why."""
+
+    text: str
+    kind: str  # "city", "region", "country", "venue", "first name", "surname", "full name", "organisation"
+    pool: str  # where the candidates came from
+    score: float | None = None  # analogy cosine of the chosen candidate (None for rule-based picks)
+    alternatives: list[str] = field(default_factory=list)
+    follows: str | None = None
+
+
+@dataclass
+class Kept:
+    reason: str
+
+
+Outcome = Pick | Kept
+
+
+@dataclass(frozen=True)
+class Pool:
+    """Candidates of one kind for one country, their unit vectors (zero rows where unknown) and a [0, 1] prior."""
+
+    label: str
+    names: tuple[str, ...]
+    vectors: np.ndarray
+    prior: np.ndarray
+
+
+class Ranker:
+    """Ranks a pool by ``cos(candidate, entity - source + target) + weight * prior``."""
+
+    def __init__(self, index: VectorIndex, prior_weight: float, alternatives: int) -> None:
+        self.index = index
+        self.prior_weight = prior_weight
+        self.alternatives = alternatives
+        self.pools = cache(self._pool)
+
+    def vector(self, words: Sequence[str]) -> np.ndarray | None:
+        """Mean unit vector of the words the vocabulary knows ("New York" -> new + york), or None."""
+        keys = [self.index.lookup(word) for word in words if word.lower() not in PARTICLES]
+        known = [self.index.unit(key) for key in keys if key is not None]
+        if not known:
+            return None
+        mean = np.mean(known, axis=0)
+        return mean / (np.linalg.norm(mean) or 1.0)
+
+    def _pool(self, label: str, candidates: tuple[str, ...], prior: tuple[float, ...]) -> Pool:
+        rows = [self.vector(name.split()) for name in candidates]
+        matrix = np.stack([row if row is not None else np.zeros(self.index.kv.vector_size) for row in rows])
+        return Pool(label, candidates, matrix.astype(np.float32), np.asarray(prior, dtype=np.float32))
+
+    def rank(
+        self, pool: Pool, query: np.ndarray, used: set[str], banned: set[str], prior: np.ndarray | None = None
+    ) -> tuple[list[str], list[float]]:
+        """Best candidates first, skipping those already used for another entity or equal to the original."""
+        scores = pool.vectors @ query
+        total = scores + self.prior_weight * (pool.prior if prior is None else prior)
+        order = np.argsort(-total, kind="stable")
+        picked: list[str] = []
+        cosines: list[float] = []
+        for i in order.tolist():
+            name = pool.names[i]
+            if name.lower() in used or name.lower() in banned:
+                continue
+            picked.append(name)
+            cosines.append(float(scores[i]))
+            if len(picked) > self.alternatives:
+                break
+        return picked, cosines
+
+
+class Plan:
+    """The replacements of one text, for one target country."""
+
+    def __init__(
+        self,
+        ranker: Ranker,
+        target: Country,
+        source: Country | None,
+        anchors: tuple[np.ndarray, np.ndarray],
+        organisation_fallback: Callable[[str], Outcome] | None = None,
+    ) -> None:
+        self.ranker = ranker
+        self.target = target
+        self.source = source
+        self.target_vector, self.source_vector = anchors
+        self.organisation_fallback = organisation_fallback
+        self.kept_countries: set[str] = set()  # foreign countries the text names: their places stay
+        self.places: dict[tuple[str, str], Outcome] = {}  # (kind, normalized name) -> outcome
+        self.first_names: dict[str, Pick] = {}  # lower-case source first name -> its new first name
+        self.surnames: dict[str, Pick] = {}  # normalized source surname -> its new surname
+        self.used: dict[str, set[str]] = {}  # per pool kind, lower-case replacements already given
+        self.roles: dict[str, str] = {}  # lower-case single word -> "first" / "surname", from full names
+        self.full_forms: dict[str, str] = {}  # lower-case word -> the full name it is part of, as written
+        self.name_pools = names.load_pools().get(target.code)
+
+    # --- what the whole text says before any choice -------------------------------------------------
+
+    def survey(self, mentions: Sequence[tuple[str, str]]) -> None:
+        """Learn from all (group, text) mentions first: which foreign countries the text names (their places
+        stay), and which words are given names or surnames of full names (a later "Lopez" follows)."""
+        for group, surface in mentions:
+            words = words_of(surface)
+            if group == "LOC":
+                found = find_country(surface)
+                if found is not None and found.code not in self._home():
+                    self.kept_countries.add(found.code)
+            if group == "PER" and len(words) > 1:
+                given, family = self._split(words)
+                for word in given:
+                    self.roles.setdefault(word.lower(), "first")
+                    self.full_forms.setdefault(word.lower(), surface)
+                for word in family:
+                    self.roles.setdefault(word.lower(), "surname")
+                    self.full_forms.setdefault(word.lower(), surface)
+
+    def _home(self) -> set[str]:
+        return {self.target.code} | ({self.source.code} if self.source else set())
+
+    # --- one mention --------------------------------------------------------------------------------
+
+    def replace(self, group: str, surface: str) -> Outcome:
+        words = words_of(surface)
+        if group == "PER":
+            return self.person(surface, words)
+        if group == "LOC":
+            return self.location(surface, words)
+        if group == "ORG":
+            return self.organisation(surface, words)
+        if group == "MISC":
+            return self.demonym(surface)
+        return Kept(f"type {group} has no grounded pool")
+
+    # --- places -------------------------------------------------------------------------------------
+
+    def location(self, surface: str, words: list[str]) -> Outcome:
+        found = places.recognize(words)
+        if found.kind == "venue" and found.place is not None and found.inside is not None:
+            first, end = found.inside
+            inner = self.place(found.place, " ".join(words[first:end]))
+            if isinstance(inner, Kept):
+                return Kept(f"a venue in {found.place.name}, which stays ({inner.reason})")
+            new_words = [*words[:first], inner.text, *words[end:]]
+            return Pick(" ".join(new_words), "venue", inner.pool, inner.score, [], None)
+        if found.kind == "district":
+            return Kept(f"a district of {found.parent}: kept")
+        if found.place is None:
+            return Kept("not a known country, region or city")
+        return self.place(found.place, surface)
+
+    def place(self, place: Place, surface: str) -> Outcome:
+        key = (place.kind, normalize(surface))
+        if key not in self.places:
+            self.places[key] = self._place(place, surface)
+        outcome = self.places[key]
+        if isinstance(outcome, Pick) and not _abbreviation(surface):  # "USA" -> "India", not "INDIA"
+            return Pick(match_casing(surface, outcome.text, False), *_rest(outcome))
+        return outcome
+
+    def _place(self, place: Place, surface: str) -> Outcome:
+        if place.kind == "country":
+            if self.source is not None and place.country == self.source.code:
+                return Pick(self.target.name, "country", "the target country")
+            where = "the target country" if place.country == self.target.code else "a foreign country"
+            return Kept(f"{where}: kept")
+        if place.country == self.target.code:
+            return Kept(f"already a {place.kind} of {self.target.name}")
+        if place.country in self.kept_countries:
+            return Kept(f"a {place.kind} of {find_country_name(place.country)}, which the text names: kept")
+        if place.kind == "city" and place.capital:
+            capital = places.capital_of(self.target)
+            if capital is not None and capital.name.lower() not in self._used("place"):
+                self._used("place").add(capital.name.lower())
+                return Pick(capital.name, "city", f"the capital of {self.target.name}")
+        pool, prior = self._place_pool(place)
+        if pool is None:
+            return Kept(f"no {place.kind} of {self.target.name} in the data")
+        return self._pick(pool, surface.split(), place.kind, "place", prior)
+
+    def _place_pool(self, place: Place) -> tuple[Pool | None, np.ndarray | None]:
+        code = self.target.code
+        if place.kind == "city":
+            cities = places.cities_of(code)
+            if not cities:
+                return None, None
+            label = f"GeoNames cities of {self.target.name} ({len(cities)})"
+            pool = self.ranker.pools(label, tuple(c.name for c in cities), tuple(0.0 for _ in cities))
+            rank = source_rank(place)
+            prior = rank_match(len(cities), rank)
+            # The capital stands for capitals, and for the largest city where it is the largest (Tokyo, Berlin).
+            prior[[c.capital and not (c.rank == 0 and rank == 0) for c in cities]] = -10.0
+            return pool, prior
+        regions = places.regions_of(code)
+        if not regions:
+            return None, None
+        label = f"ISO 3166-2 regions of {self.target.name} ({len(regions)})"
+        known = tuple(self.well_known(r.name) for r in regions)
+        return self.ranker.pools(label, tuple(r.name for r in regions), known), None
+
+    def well_known(self, name: str) -> float:
+        """0..1 from the vectors' frequency rank of the name's rarest word (a proxy for fame)."""
+        ranks = [self.ranker.index.kv.key_to_index.get(word.lower()) for word in name.split()]
+        if not ranks or any(rank is None for rank in ranks):
+            return 0.0
+        return 1.0 - math.log1p(max(ranks)) / math.log1p(len(self.ranker.index.kv.key_to_index))
+
+    # --- people -------------------------------------------------------------------------------------
+
+    def person(self, surface: str, words: list[str]) -> Outcome:
+        if self.name_pools is None:
+            return Kept(f"no name data for {self.target.name}")
+        if len(words) == 1:
+            return self._single_name(words[0])
+        given, family = self._split(words)
+        gender = names.gender_of(given[0]) if given and not _INITIAL.match(given[0]) else None
+        new_given = [self._given(word, gender) for word in given]
+        new_family = [self._surname(" ".join(family))] if family else []
+        if self.target.family_name_first and not (self.source and self.source.family_name_first):
+            parts = new_family + new_given
+        else:
+            parts = new_given + new_family
+        alternatives = [
+            " ".join(p.alternatives[i] if i < len(p.alternatives) else p.text for p in parts)
+            for i in range(min(self.ranker.alternatives, max(len(p.alternatives) for p in parts)))
+        ]
+        scores = [p.score for p in parts if p.score is not None]
+        text = match_casing(surface, " ".join(part.text for part in parts), False)
+        pool = f"first names ({gender or 'either gender'}) and surnames of {self.target.name}"
+        return Pick(text, "full name", pool, round(sum(scores) / len(scores), 4) if scores else None, alternatives)
+
+    def _single_name(self, word: str) -> Pick:
+        role = self.roles.get(word.lower()) or guess_role(word)
+        picked = self._given(word, names.gender_of(word)) if role == "first" else self._surname(word)
+        follows = self.full_forms.get(word.lower())
+        return Pick(match_casing(word, picked.text, False), *_rest(picked)[:-1], follows)
+
+    def _split(self, words: list[str]) -> tuple[list[str], list[str]]:
+        """(given names, surname words): the last word and its particles ("van Gogh") are the surname, unless
+        the name is written family name first ("Yoo Sang Chul")."""
+        if len(words) == 1:
+            return [], words
+        first, last = words[0], words[-1]
+        if (
+            names.surname_rank(first) is not None
+            and not names.is_first_name(first)
+            and names.surname_rank(last) is None
+        ):
+            return words[1:], [first]
+        cut = len(words) - 1
+        while cut > 1 and words[cut - 1].lower() in PARTICLES:
+            cut -= 1
+        return words[:cut], words[cut:]
+
+    def _given(self, word: str, gender: str | None) -> Pick:
+        if _INITIAL.match(word):  # an initial ("John F. Kennedy") stays an initial
+            return Pick(word, "initial", "kept")
+        key = word.lower()
+        if key not in self.first_names:
+            pool_names = self.name_pools.first(gender)
+            label = f"{gender or 'either-gender'} first names of {self.target.name} ({len(pool_names)}, names-dataset)"
+            pool = self.ranker.pools(label, pool_names, frequency_prior(len(pool_names)))
+            self.first_names[key] = self._pick(pool, [word], "first name", "first", None)
+        return self.first_names[key]
+
+    def _surname(self, surname: str) -> Pick:
+        key = normalize(surname)
+        if key not in self.surnames:
+            pool_names = self.name_pools.surname
+            label = f"surnames of {self.target.name} ({len(pool_names)}, names-dataset)"
+            pool = self.ranker.pools(label, pool_names, frequency_prior(len(pool_names)))
+            words = [w for w in surname.split() if w.lower() not in PARTICLES] or surname.split()
+            self.surnames[key] = self._pick(pool, words, "surname", "surname", None)
+        return self.surnames[key]
+
+    # --- organisations and demonyms -----------------------------------------------------------------
+
+    def organisation(self, surface: str, words: list[str]) -> Outcome:
+        found = places.recognize(words)
+        if found.kind in ("country", "city", "region") and found.place is not None:
+            outcome = self.place(found.place, surface)  # a team or body named after a place moves with it
+            return Pick(outcome.text, "organisation", *_rest(outcome)[1:]) if isinstance(outcome, Pick) else outcome
+        inside = places.place_inside(words) if len(words) > 1 else None
+        if inside is not None:
+            (found_inside, (first, end)) = inside
+            inner = self.place(found_inside.place, " ".join(words[first:end]))
+            if isinstance(inner, Kept):
+                return Kept(f"names {found_inside.place.name}, which stays ({inner.reason})")
+            new_words = [*words[:first], inner.text, *words[end:]]
+            return Pick(" ".join(new_words), "organisation", inner.pool, inner.score)
+        if len(words) == 1 and self.organisation_fallback is not None:
+            return self.organisation_fallback(surface)
+        return Kept("an organisation with no place in its name: kept whole")
+
+    def demonym(self, surface: str) -> Outcome:
+        found = find_country(surface)
+        if (
+            found is not None
+            and self.source is not None
+            and found.code == self.source.code
+            and surface.lower() == (found.demonym or "").lower()
+            and self.target.demonym
+        ):
+            return Pick(match_casing(surface, self.target.demonym, False), "demonym", "the target's demonym")
+        return Kept("not the source country's demonym")
+
+    # --- ranking ------------------------------------------------------------------------------------
+
+    def _pick(self, pool: Pool, words: Sequence[str], kind: str, usage: str, prior: np.ndarray | None) -> Pick:
+        entity = self.ranker.vector(words)
+        query = self.target_vector - self.source_vector + (entity if entity is not None else 0.0)
+        query = query / (np.linalg.norm(query) or 1.0)
+        used = self._used(usage)
+        banned = {w.lower() for w in words} | {" ".join(words).lower()}
+        ranked, cosines = self.ranker.rank(pool, query.astype(np.float32), used, banned, prior)
+        if not ranked:  # every candidate is taken: share the best one rather than keep a foreign word
+            ranked, cosines = self.ranker.rank(pool, query.astype(np.float32), set(), banned, prior)
+        used.add(ranked[0].lower())
+        return Pick(ranked[0], kind, pool.label, round(cosines[0], 4), ranked[1:])
+
+    def _used(self, usage: str) -> set[str]:
+        return self.used.setdefault(usage, set())
+
+
+def words_of(surface: str) -> list[str]:
+    return [word for word in _SPACES.split(surface)[::2] if word]
+
+
+def _abbreviation(surface: str) -> bool:
+    """ "USA", "U.K.", "UAE": upper case by spelling, not for emphasis."""
+    letters = [c for c in surface if c.isalpha()]
+    return surface.isupper() and (len(letters) <= 3 or "." in surface)
+
+
+def _rest(pick: Pick) -> tuple:
+    return pick.kind, pick.pool, pick.score, pick.alternatives, pick.follows
+
+
+def guess_role(word: str) -> str:
+    """ "first" or "surname" for a lone name: the role in which it is more frequent anywhere."""
+    first, family = names.first_name_rank(word), names.surname_rank(word)
+    if names.is_first_name(word) and (family is None or (first is not None and first < family)):
+        return "first"
+    if family is not None or not names.is_first_name(word):
+        return "surname"
+    return "first"
+
+
+def source_rank(place: Place) -> int:
+    """The rank of a city among its own country's cities that are not districts."""
+    towns = places.cities_of(place.country)
+    return next((city.rank for city in towns if city.name == place.name), len(towns))
+
+
+def rank_match(size: int, rank: int) -> np.ndarray:
+    """Prior for a city of about the same rank in its country: New York (1st) -> one of the 4 largest,
+    Kansas City (~40th) -> one between about 13th and 120th; the analogy decides within that window, and
+    candidates outside it come only when all inside are taken. 1 at the same rank, falling to 0 at a
+    factor of 3 apart, -5 beyond."""
+    ranks = np.arange(size, dtype=np.float32)
+    distance = np.abs(np.log1p(ranks) - math.log1p(rank)) / math.log(3)
+    return np.where(distance <= 1.0, 1.0 - distance, -5.0).astype(np.float32)
+
+
+def frequency_prior(size: int) -> tuple[float, ...]:
+    return tuple(1.0 - math.log1p(rank) / math.log1p(size) for rank in range(size))
+
+
+def find_country_name(code: str) -> str:
+    from localize.countries import country
+
+    return country(code).name

