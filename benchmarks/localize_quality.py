@@ -146,11 +146,19 @@ def first_word_gender(text: str) -> str | None:
 
 
 def has_repeat_or_fragment(original: str, replacement: str) -> bool:
-    words = [w.lower() for w in replacement.split()]
-    if len(set(words)) < len(words):
+    """A word twice, or a fragment word that no whole place name in the replacement accounts for."""
+    words = replacement.split()
+    if len({w.lower() for w in words}) < len(words):
         return True
+    covered: set[int] = set()
+    for first, end in [(0, len(words)), *places._sub_spans(len(words))]:
+        if places._recognize_name(" ".join(words[first:end])) is not None and end - first > 1:
+            covered.update(range(first, end))
     fragments = fragment_words()
-    return any(w in fragments and w not in original.lower().split() for w in words)
+    return any(
+        w.lower() in fragments and w.lower() not in original.lower().split() and i not in covered
+        for i, w in enumerate(words)
+    )
 
 
 def figures(results: list[RewriteResult], code: str) -> dict[str, str]:

@@ -16,6 +16,10 @@ class LocalizeConfig:
     # Weight of the candidate's prior (city of similar rank, frequent name, well-known region) against its
     # analogy cosine when ranking a grounded pool.
     prior_weight: float = 0.5
+    # Organisations with no place in their name: with a country target they are kept, unless this asks for
+    # the open-vocabulary analogy among the vectors' organisation words (single words only). Off by default:
+    # it turned "Eagles" into "incisors" (benchmarks/localize_quality.py, README).
+    organisation_analogy: bool = False
     # Vectors files are frequency-sorted; replacements come from the most frequent words only, which
     # keeps search fast and avoids rare junk tokens.
     search_vocab: int = 150_000

@@ -177,8 +177,14 @@ class Plan:
 
     # --- places -------------------------------------------------------------------------------------
 
+    def common(self, word: str) -> bool:
+        """One of the vectors' 5,000 most frequent words ("golden", "university"): no place name inside a venue
+        or an organisation."""
+        rank = self.ranker.index.kv.key_to_index.get(word.lower())
+        return rank is not None and rank < 5000
+
     def location(self, surface: str, words: list[str]) -> Outcome:
-        found = places.recognize(words)
+        found = places.recognize(words, self.common)
         if found.kind == "venue" and found.place is not None and found.inside is not None:
             first, end = found.inside
             inner = self.place(found.place, " ".join(words[first:end]))
@@ -303,7 +309,7 @@ class Plan:
             pool_names = self.name_pools.first(gender)
             label = f"{gender or 'either-gender'} first names of {self.target.name} ({len(pool_names)}, names-dataset)"
             pool = self.ranker.pools(label, pool_names, frequency_prior(len(pool_names)))
-            self.first_names[key] = self._pick(pool, [word], "first name", "first", None)
+            self.first_names[key] = self._pick(pool, [word], "first name", "name", None)
         return self.first_names[key]
 
     def _surname(self, surname: str) -> Pick:
@@ -313,17 +319,17 @@ class Plan:
             label = f"surnames of {self.target.name} ({len(pool_names)}, names-dataset)"
             pool = self.ranker.pools(label, pool_names, frequency_prior(len(pool_names)))
             words = [w for w in surname.split() if w.lower() not in PARTICLES] or surname.split()
-            self.surnames[key] = self._pick(pool, words, "surname", "surname", None)
+            self.surnames[key] = self._pick(pool, words, "surname", "name", None)
         return self.surnames[key]
 
     # --- organisations and demonyms -----------------------------------------------------------------
 
     def organisation(self, surface: str, words: list[str]) -> Outcome:
-        found = places.recognize(words)
+        found = places.recognize(words, self.common)
         if found.kind in ("country", "city", "region") and found.place is not None:
             outcome = self.place(found.place, surface)  # a team or body named after a place moves with it
             return Pick(outcome.text, "organisation", *_rest(outcome)[1:]) if isinstance(outcome, Pick) else outcome
-        inside = places.place_inside(words) if len(words) > 1 else None
+        inside = places.place_inside(words, self.common) if len(words) > 1 else None
         if inside is not None:
             (found_inside, (first, end)) = inside
             inner = self.place(found_inside.place, " ".join(words[first:end]))
@@ -332,7 +338,10 @@ class Plan:
             new_words = [*words[:first], inner.text, *words[end:]]
             return Pick(" ".join(new_words), "organisation", inner.pool, inner.score)
         if len(words) == 1 and self.organisation_fallback is not None:
-            return self.organisation_fallback(surface)
+            key = ("organisation", normalize(surface))
+            if key not in self.places:
+                self.places[key] = self.organisation_fallback(surface)
+            return self.places[key]
         return Kept("an organisation with no place in its name: kept whole")
 
     def demonym(self, surface: str) -> Outcome:

@@ -102,7 +102,7 @@ class Localizer:
             target,
             source,
             (self._anchor_vector(target.name, "target"), self._anchor_vector(source_word, "source")),
-            self._organisation_analogy(target.name, source_word, text, checker),
+            self._organisation_analogy(target.name, source_word) if self.config.organisation_analogy else None,
         )
         plan.survey([(m.entity_group, m.text) for m in mentions if m.entity_group in selected])
         records = []
@@ -123,9 +123,7 @@ class Localizer:
             raise LocalizeError(f"unknown {role} word {word!r}: not a country name and not in the vectors' vocabulary")
         return vector
 
-    def _organisation_analogy(
-        self, target: str, source: str, text: str, checker: TypeChecker | None
-    ) -> Callable[[str], Outcome] | None:
+    def _organisation_analogy(self, target: str, source: str) -> Callable[[str], Outcome] | None:
         """The open-vocabulary analogy among the vectors' organisation words, for single-word organisations."""
         try:
             anchors = self.search.anchors(target, source)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -49,28 +50,37 @@ class Recognized:
     parent: str | None = None  # district: the city it belongs to
 
 
-def recognize(words: list[str]) -> Recognized:
+def recognize(words: list[str], common: Callable[[str], bool] = lambda word: False) -> Recognized:
     """The kind of a location written as ``words``: a country, a region, a city (the most populous of that name),
     a district, a venue with a known place in it, or unknown."""
     whole = _recognize_name(" ".join(words))
     if whole is not None and not (len(words) > 1 and words[-1].lower() in VENUE_WORDS):
         return whole
     if any(word.lower() in VENUE_WORDS for word in words[1:]):
-        found = place_inside(words)
+        found = place_inside(words, common)
         if found is not None:
             return Recognized("venue", found[0].place, found[1])
     return Recognized("unknown")
 
 
-def place_inside(words: list[str]) -> tuple[Recognized, tuple[int, int]] | None:
-    """The longest, leftmost run of capitalised words inside ``words`` that names a country, region or city
-    (not a district): "Melbourne" in "Melbourne Cricket Ground", "America" in "Bank of America"."""
+def place_inside(
+    words: list[str], common: Callable[[str], bool] = lambda word: False
+) -> tuple[Recognized, tuple[int, int]] | None:
+    """The longest, leftmost run of capitalised words inside ``words`` that names a country, a region or a city
+    of 100,000 people or more: "Melbourne" in "Melbourne Cricket Ground", "America" in "Bank of America".
+    A single ``common`` word names no city under a million people ("Golden", "Alliance" and "University" are
+    towns in GeoNames)."""
     for first, end in _sub_spans(len(words)):
         part = words[first:end]
         if not (part[0][:1].isupper() and part[-1][:1].isupper()) or len(part[-1]) < 3:
             continue
         found = _recognize_name(" ".join(part))
-        if found is not None and found.place is not None and found.kind != "district":
+        if found is None or found.place is None or found.kind == "district":
+            continue
+        if found.kind != "city":
+            return found, (first, end)
+        small = found.place.population < (1_000_000 if len(part) == 1 and common(part[0].lower()) else 100_000)
+        if not small:
             return found, (first, end)
     return None
 
@@ -104,8 +114,15 @@ def _sub_spans(n: int) -> list[tuple[int, int]]:
 def cities_of(code: str) -> tuple[Place, ...]:
     """The country's cities that are not districts of a bigger one, most populous first (``rank`` counts
     these only)."""
-    towns = [place for place in _cities_by_country().get(code, ()) if district_of(place) is None]
+    towns = [p for p in _cities_by_country().get(code, ()) if district_of(p) is None and _looks_like_a_town(p.name)]
     return tuple(Place(p.name, p.kind, p.country, p.population, rank, p.capital) for rank, p in enumerate(towns))
+
+
+def _looks_like_a_town(name: str) -> bool:
+    """GeoNames' cities also hold a few sites ("Khajuraho Group of Monuments"): at most three words, and no
+    lower-case word but short particles ("Rio de Janeiro", "Frankfurt am Main")."""
+    words = name.split()
+    return len(words) <= 4 and all(word[:1].isupper() or len(word) <= 3 for word in words)
 
 
 def regions_of(code: str) -> tuple[Place, ...]:
