@@ -23,7 +23,7 @@ ALIASES = {
     "syria": "SY", "laos": "LA", "bolivia": "BO", "venezuela": "VE", "tanzania": "TZ", "taiwan": "TW",
     "czech republic": "CZ", "czechia": "CZ", "ivory coast": "CI", "holland": "NL", "the netherlands": "NL",
     "moldova": "MD", "macedonia": "MK", "burma": "MM", "congo": "CD", "palestine": "PS", "vatican": "VA",
-    "uae": "AE", "emirates": "AE", "turkey": "TR", "cape verde": "CV", "swaziland": "SZ", "brunei": "BN",
+    "uae": "AE", "emirates": "AE", "zaire": "CD", "turkey": "TR", "cape verde": "CV", "swaziland": "SZ", "brunei": "BN",
 }  # fmt: skip
 DEMONYMS = {
     "US": "American", "IN": "Indian", "JP": "Japanese", "BR": "Brazilian", "DE": "German", "FR": "French",
@@ -91,11 +91,18 @@ def country(code: str) -> Country:
     return Country(code, plain(name), DEMONYMS.get(code), info.get("capital") or None, int(info.get("population") or 0))
 
 
-def find_country(words: str) -> Country | None:
-    """The country that ``words`` names (a name, alias, ISO code or demonym), or None."""
+def find_country(words: str, demonyms: bool = True) -> Country | None:
+    """The country that ``words`` names (a name, alias or, unless ``demonyms`` is False, a demonym), or None."""
     key = normalize(words)
     code = _names().get(key)
-    return country(code) if code else None
+    if code is None or (not demonyms and key in _demonyms()):
+        return None
+    return country(code)
+
+
+@cache
+def _demonyms() -> frozenset[str]:
+    return frozenset(demonym.lower() for demonym in DEMONYMS.values())
 
 
 @cache

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -158,6 +159,9 @@ class Plan:
                     self.roles.setdefault(word.lower(), "surname")
                     self.full_forms.setdefault(word.lower(), surface)
 
+    def _source_name(self) -> str:
+        return self.source.name if self.source else "the source country"
+
     def _home(self) -> set[str]:
         return {self.target.code} | ({self.source.code} if self.source else set())
 
@@ -186,17 +190,23 @@ class Plan:
     def location(self, surface: str, words: list[str]) -> Outcome:
         found = places.recognize(words, self.common)
         if found.kind == "venue" and found.place is not None and found.inside is not None:
-            first, end = found.inside
-            inner = self.place(found.place, " ".join(words[first:end]))
-            if isinstance(inner, Kept):
-                return Kept(f"a venue in {found.place.name}, which stays ({inner.reason})")
-            new_words = [*words[:first], inner.text, *words[end:]]
-            return Pick(" ".join(new_words), "venue", inner.pool, inner.score, [], None)
+            return self._around(words, found.place, found.inside, "venue")
         if found.kind == "district":
             return Kept(f"a district of {found.parent}: kept")
         if found.place is None:
             return Kept("not a known country, region or city")
         return self.place(found.place, surface)
+
+    def _around(self, words: list[str], place: Place, inside: tuple[int, int], kind: str) -> Outcome:
+        """A venue or organisation name with the place in it replaced ("Melbourne Cricket Ground")."""
+        first, end = inside
+        inner = self.place(place, " ".join(words[first:end]))
+        if isinstance(inner, Kept):
+            return Kept(f"names {place.name}, which stays ({inner.reason})")
+        new_words = [*words[:first], *inner.text.split(), *words[end:]]
+        if len({word.lower() for word in new_words}) < len(new_words):
+            return Kept(f"{inner.text} would repeat a word of the name")
+        return Pick(" ".join(new_words), kind, inner.pool, inner.score)
 
     def place(self, place: Place, surface: str) -> Outcome:
         key = (place.kind, normalize(surface))
@@ -327,16 +337,15 @@ class Plan:
     def organisation(self, surface: str, words: list[str]) -> Outcome:
         found = places.recognize(words, self.common)
         if found.kind in ("country", "city", "region") and found.place is not None:
-            outcome = self.place(found.place, surface)  # a team or body named after a place moves with it
+            # A team or body named after a place ("Barcelona", "NEW YORK") moves only with a place of the source
+            # country; a foreign club stays foreign.
+            if self.source is None or found.place.country != self.source.code:
+                return Kept(f"named after {found.place.name}, outside {self._source_name()}: kept")
+            outcome = self.place(found.place, surface)
             return Pick(outcome.text, "organisation", *_rest(outcome)[1:]) if isinstance(outcome, Pick) else outcome
         inside = places.place_inside(words, self.common) if len(words) > 1 else None
         if inside is not None:
-            (found_inside, (first, end)) = inside
-            inner = self.place(found_inside.place, " ".join(words[first:end]))
-            if isinstance(inner, Kept):
-                return Kept(f"names {found_inside.place.name}, which stays ({inner.reason})")
-            new_words = [*words[:first], inner.text, *words[end:]]
-            return Pick(" ".join(new_words), "organisation", inner.pool, inner.score)
+            return self._around(words, inside[0].place, inside[1], "organisation")
         if len(words) == 1 and self.organisation_fallback is not None:
             key = ("organisation", normalize(surface))
             if key not in self.places:
@@ -364,6 +373,11 @@ class Plan:
         query = query / (np.linalg.norm(query) or 1.0)
         used = self._used(usage)
         banned = {w.lower() for w in words} | {" ".join(words).lower()}
+        # The target's direction dominates the query, so without a jitter every surname would get the one most
+        # typical of the target; names get more of it than places (whose rank prior already spreads them), and
+        # originals the vectors do not know, which all share one query, the most.
+        amount = 1.0 if entity is None else (0.6 if usage == "name" else 0.3)
+        prior = (pool.prior if prior is None else prior) + variety(" ".join(words), len(pool.names), amount)
         ranked, cosines = self.ranker.rank(pool, query.astype(np.float32), used, banned, prior)
         if not ranked:  # every candidate is taken: share the best one rather than keep a foreign word
             ranked, cosines = self.ranker.rank(pool, query.astype(np.float32), set(), banned, prior)
@@ -412,6 +426,13 @@ def rank_match(size: int, rank: int) -> np.ndarray:
     ranks = np.arange(size, dtype=np.float32)
     distance = np.abs(np.log1p(ranks) - math.log1p(rank)) / math.log(3)
     return np.where(distance <= 1.0, 1.0 - distance, -5.0).astype(np.float32)
+
+
+def variety(original: str, size: int, amount: float = 0.3) -> np.ndarray:
+    """A jitter in [0, amount) per candidate, the same for the same original on every run: originals the
+    vectors do not know ("Campese", "Eyles") would otherwise all get the single most typical candidate."""
+    rng = np.random.default_rng(zlib.crc32(original.lower().encode()))
+    return (amount * rng.random(size)).astype(np.float32)
 
 
 def frequency_prior(size: int) -> tuple[float, ...]:

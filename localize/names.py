@@ -49,8 +49,14 @@ def load_pools() -> dict[str, NamePools]:
     """ISO country code -> its name pools, from the shipped file."""
     with gzip.open(DATA, "rt", encoding="utf-8") as handle:
         data = json.load(handle)
+    from localize.countries import FAMILY_NAME_FIRST
+
+    def surnames(code: str, names: list[str]) -> tuple[str, ...]:
+        # Two-letter surnames are real in China, Korea and Vietnam ("Li", "Le"); elsewhere they are noise ("We").
+        return tuple(names) if code in FAMILY_NAME_FIRST else tuple(n for n in names if len(n) > 2)
+
     return {
-        code: NamePools(*(tuple(lists[key]) for key in ("male", "female", "surname")))
+        code: NamePools(tuple(lists["male"]), tuple(lists["female"]), surnames(code, lists["surname"]))
         for code, lists in data["countries"].items()
     }
 

@@ -86,7 +86,7 @@ def place_inside(
 
 
 def _recognize_name(surface: str) -> Recognized | None:
-    country = find_country(surface)
+    country = find_country(surface, demonyms=False)  # "American" names no place
     if country is not None:
         return Recognized("country", Place(country.name, "country", country.code, country.population))
     key = normalize(plain(surface))
@@ -206,7 +206,7 @@ def _alternate_names() -> dict[str, Place]:
     for code, rows in _rows_by_country().items():
         for place, row in zip(_cities_by_country()[code], rows, strict=True):
             for other in row.get("alternatenames", ()):
-                if other.isascii() and other[:1].isupper():
+                if other.isascii() and len(other) >= 4 and other[:1].isupper() and not other.isupper():  # no codes
                     known = alternates.setdefault(normalize(other), place)
                     if place.population > known.population:
                         alternates[normalize(other)] = place
