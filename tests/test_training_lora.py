@@ -6,11 +6,13 @@ import pytest
 import torch
 from safetensors.torch import load_file
 
-from ner.model_inputs import CASE_EMBEDDING_FILE, CaseEmbeddingModel
+from ner.model_inputs import CASE_EMBEDDING_FILE, RANGES_FILE, CaseEmbeddingModel, load_ranges
 from training import train as train_module
+from training.calibrate import main as calibrate_main
 from training.config import TrainConfig
 from training.conll import LABELS
 from training.evaluate import main as evaluate_main
+from training.export import main as export_main
 from training.modeling import (
     ADAPTER_CONFIG,
     ADAPTER_WEIGHTS,
@@ -84,26 +86,71 @@ def cased_batch():
     }
 
 
-@pytest.mark.parametrize("encoder", ["bert", "mpnet"])
-def test_an_adapter_folder_loads_back_merged_with_the_same_logits(models, tmp_path, encoder):
+def adapter_folder(models, encoder, directory):
+    """An adapter folder as training leaves it, and the model in memory (eval mode) that wrote it."""
     model = adapted(models[encoder])
     torch.manual_seed(1)
     with torch.no_grad():  # as if trained: LoRA B starts at zero, which would hide a lost adapter
         for parameter in model.parameters():
             if parameter.requires_grad:
-                parameter.add_(0.5 * torch.randn_like(parameter))
+                parameter.add_(0.1 * torch.randn_like(parameter))
     model.eval()
-    save_model(model, load_tokenizer(str(models[encoder])), tmp_path)
-    assert {ADAPTER_CONFIG, ADAPTER_WEIGHTS, "config.json", "tokenizer.json"} <= {p.name for p in tmp_path.iterdir()}
-    assert not (tmp_path / "model.safetensors").exists() and not (tmp_path / CASE_EMBEDDING_FILE).exists()
-    assert json.loads((tmp_path / ADAPTER_CONFIG).read_text())["base_model_name_or_path"] == str(models[encoder])
+    save_model(model, load_tokenizer(str(models[encoder])), directory)
+    (directory / "metrics.json").write_text('{"epoch": 1}\n')
+    (directory / "README.md").write_text("This folder is a LoRA adapter.\n")
+    return model, directory
 
-    loaded = load_trained_model(tmp_path)
+
+def logits(model):
+    with torch.no_grad():
+        return model(**cased_batch()).logits
+
+
+@pytest.mark.parametrize("encoder", ["bert", "mpnet"])
+def test_an_adapter_folder_loads_back_merged_with_the_same_logits(models, tmp_path, encoder):
+    model, folder = adapter_folder(models, encoder, tmp_path)
+    assert {ADAPTER_CONFIG, ADAPTER_WEIGHTS, "config.json", "tokenizer.json"} <= {p.name for p in folder.iterdir()}
+    assert not (folder / "model.safetensors").exists() and not (folder / CASE_EMBEDDING_FILE).exists()
+    assert json.loads((folder / ADAPTER_CONFIG).read_text())["base_model_name_or_path"] == str(models[encoder])
+
+    loaded = load_trained_model(folder)
     assert isinstance(loaded, CaseEmbeddingModel) == (encoder == "mpnet")
     assert not any("lora_" in name for name, _ in loaded.named_parameters())
-    with torch.no_grad():
-        expected = model(**cased_batch()).logits
-        torch.testing.assert_close(loaded(**cased_batch()).logits, expected, rtol=1e-4, atol=1e-5)
+    torch.testing.assert_close(logits(loaded), logits(model), rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("encoder", ["bert", "mpnet"])
+def test_export_ships_the_adapter_in_half_precision_with_its_ranges(models, tmp_path, encoder):
+    model, folder = adapter_folder(models, encoder, tmp_path / "best")
+    data = write_conll_dir(tmp_path / "data")
+    assert calibrate_main([str(folder), "--data", str(data), "--sentences", "4"]) == 0
+    merged = load_trained_model(folder)
+    linears = {name for name, module in merged.named_modules() if isinstance(module, torch.nn.Linear)}
+    assert load_ranges(folder).keys() == linears  # measured on the merged model, as inference will run it
+
+    assert export_main([str(folder), str(tmp_path / "shipped")]) == 0
+    shipped = tmp_path / "shipped"
+    names = {p.name for p in shipped.iterdir()}
+    assert {ADAPTER_CONFIG, ADAPTER_WEIGHTS, "config.json", "tokenizer.json", "metrics.json", "README.md"} <= names
+    assert RANGES_FILE in names and "model.safetensors" not in names
+    assert all(t.dtype == torch.float16 for t in load_file(shipped / ADAPTER_WEIGHTS).values())
+    assert (shipped / ADAPTER_WEIGHTS).stat().st_size < 0.6 * (folder / ADAPTER_WEIGHTS).stat().st_size
+    torch.testing.assert_close(logits(load_trained_model(shipped)), logits(model), rtol=0, atol=1e-3)
+
+
+def test_export_merge_writes_a_standalone_model_with_its_case_embedding(models, tmp_path):
+    model, folder = adapter_folder(models, "mpnet", tmp_path / "best")
+    assert export_main([str(folder), str(tmp_path / "merged"), "--merge"]) == 0
+    merged = tmp_path / "merged"
+    names = {p.name for p in merged.iterdir()}
+    assert {"model.safetensors", CASE_EMBEDDING_FILE, "config.json", "tokenizer.json", "metrics.json"} <= names
+    assert ADAPTER_CONFIG not in names and ADAPTER_WEIGHTS not in names
+    assert "merged into its base" in (merged / "README.md").read_text()
+    config = json.loads((merged / "config.json").read_text())
+    assert config["case_feature"] == "inputs_embeds_case_shape" and config["id2label"]["1"] == "B-PER"
+    loaded = load_trained_model(merged)
+    assert isinstance(loaded, CaseEmbeddingModel)
+    torch.testing.assert_close(logits(loaded), logits(model), rtol=0, atol=1e-3)
 
 
 def command(data, model, output, *extra):
