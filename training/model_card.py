@@ -20,7 +20,11 @@ def figures(split: str, report: dict) -> list[str]:
 
 
 def write_model_card(folder: Path, cfg, metrics: dict) -> None:
-    settings = {k: v for k, v in asdict(cfg).items() if k not in ("resume", "output_dir")}
+    settings = {
+        k: v
+        for k, v in asdict(cfg).items()
+        if k not in ("resume", "output_dir") and (cfg.adapter or not k.startswith("lora_"))  # LoRA's, if used
+    }
     command = "python -m training " + " ".join(
         f"--{k.replace('_', '-')}" if v is True else f"--{k.replace('_', '-')} {shlex.quote(str(v))}"
         for k, v in settings.items()
