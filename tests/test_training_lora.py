@@ -1,0 +1,207 @@
+"""LoRA adapters (``--adapter lora``) on a tiny random BERT and a tiny MPNet with a case embedding."""
+
+import json
+
+import pytest
+import torch
+from safetensors.torch import load_file
+
+from ner.model_inputs import CASE_EMBEDDING_FILE, RANGES_FILE, CaseEmbeddingModel, load_ranges
+from training import train as train_module
+from training.calibrate import main as calibrate_main
+from training.config import TrainConfig
+from training.conll import LABELS
+from training.evaluate import main as evaluate_main
+from training.export import main as export_main
+from training.modeling import (
+    ADAPTER_CONFIG,
+    ADAPTER_WEIGHTS,
+    add_adapter,
+    load_model,
+    load_tokenizer,
+    load_trained_model,
+    save_model,
+)
+from training.train import main as train_main
+
+from .conll_fixtures import write_conll_dir
+from .helpers import one_thread, tiny_model_dir
+from .test_training_distillation import tiny_mpnet
+
+
+@pytest.fixture(autouse=True)
+def _one_thread():
+    with one_thread():
+        yield
+
+
+@pytest.fixture(scope="module")
+def models(tmp_path_factory):
+    root = tmp_path_factory.mktemp("lora")
+    tiny_mpnet(root / "mpnet")
+    return {"bert": tiny_model_dir(root / "bert", labels=None), "mpnet": root / "mpnet", "root": root}
+
+
+def adapted(path, case_feature=True, **settings):
+    model = load_model(str(path), LABELS, case_feature, 0)
+    return add_adapter(model, TrainConfig(model=str(path), adapter="lora", **settings))
+
+
+def trained_names(model) -> list[str]:
+    return [name for name, parameter in model.named_parameters() if parameter.requires_grad]
+
+
+@pytest.mark.parametrize(
+    ("encoder", "case_module", "targets"),
+    [
+        ("bert", "token_type_embeddings", {"query", "key", "value", "dense"}),
+        ("mpnet", "case_embedding", {"q", "k", "v", "o", "dense"}),
+    ],
+)
+def test_only_the_adapters_the_head_and_the_case_embedding_train(models, encoder, case_module, targets):
+    model = adapted(models[encoder])
+    names = trained_names(model)
+    assert names and all("lora_" in name or "modules_to_save" in name for name in names)
+    whole = {name.split(".modules_to_save.")[0].rsplit(".", 1)[-1] for name in names if "modules_to_save" in name}
+    assert whole == {"classifier", case_module}
+    adapted_layers = {name.split(".lora_")[0].rsplit(".", 1)[-1] for name in names if "lora_" in name}
+    assert adapted_layers == targets  # every Linear of the encoder, never the classifier
+    per_layer = [name for name in names if ".layer.1." in name and "lora_A" in name]
+    assert len(per_layer) == 6  # query, key, value, attention output, intermediate, output
+
+
+def test_an_explicit_target_list_is_used_as_given(models):
+    model = adapted(models["bert"], case_feature=False, lora_target_modules="query,value", lora_rank=4)
+    adapted_layers = {name.split(".lora_")[0].rsplit(".", 1)[-1] for name in trained_names(model) if "lora_" in name}
+    assert adapted_layers == {"query", "value"}
+    assert model.peft_config["default"].r == 4
+
+
+def cased_batch():
+    ids = torch.tensor([[101, 2198, 4041, 102], [101, 3000, 102, 0]])
+    return {
+        "input_ids": ids,
+        "attention_mask": (ids != 0).long(),
+        "token_type_ids": torch.tensor([[0, 1, 2, 0], [0, 3, 0, 0]]),
+    }
+
+
+def adapter_folder(models, encoder, directory):
+    """An adapter folder as training leaves it, and the model in memory (eval mode) that wrote it."""
+    model = adapted(models[encoder])
+    torch.manual_seed(1)
+    with torch.no_grad():  # as if trained: LoRA B starts at zero, which would hide a lost adapter
+        for parameter in model.parameters():
+            if parameter.requires_grad:
+                parameter.add_(0.1 * torch.randn_like(parameter))
+    model.eval()
+    save_model(model, load_tokenizer(str(models[encoder])), directory)
+    (directory / "metrics.json").write_text('{"epoch": 1}\n')
+    (directory / "README.md").write_text("This folder is a LoRA adapter.\n")
+    return model, directory
+
+
+def logits(model):
+    with torch.no_grad():
+        return model(**cased_batch()).logits
+
+
+@pytest.mark.parametrize("encoder", ["bert", "mpnet"])
+def test_an_adapter_folder_loads_back_merged_with_the_same_logits(models, tmp_path, encoder):
+    model, folder = adapter_folder(models, encoder, tmp_path)
+    assert {ADAPTER_CONFIG, ADAPTER_WEIGHTS, "config.json", "tokenizer.json"} <= {p.name for p in folder.iterdir()}
+    assert not (folder / "model.safetensors").exists() and not (folder / CASE_EMBEDDING_FILE).exists()
+    assert json.loads((folder / ADAPTER_CONFIG).read_text())["base_model_name_or_path"] == str(models[encoder])
+
+    loaded = load_trained_model(folder)
+    assert isinstance(loaded, CaseEmbeddingModel) == (encoder == "mpnet")
+    assert not any("lora_" in name for name, _ in loaded.named_parameters())
+    torch.testing.assert_close(logits(loaded), logits(model), rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("encoder", ["bert", "mpnet"])
+def test_export_ships_the_adapter_in_half_precision_with_its_ranges(models, tmp_path, encoder):
+    model, folder = adapter_folder(models, encoder, tmp_path / "best")
+    data = write_conll_dir(tmp_path / "data")
+    assert calibrate_main([str(folder), "--data", str(data), "--sentences", "4"]) == 0
+    merged = load_trained_model(folder)
+    linears = {name for name, module in merged.named_modules() if isinstance(module, torch.nn.Linear)}
+    assert load_ranges(folder).keys() == linears  # measured on the merged model, as inference will run it
+
+    assert export_main([str(folder), str(tmp_path / "shipped")]) == 0
+    shipped = tmp_path / "shipped"
+    names = {p.name for p in shipped.iterdir()}
+    assert {ADAPTER_CONFIG, ADAPTER_WEIGHTS, "config.json", "tokenizer.json", "metrics.json", "README.md"} <= names
+    assert RANGES_FILE in names and "model.safetensors" not in names
+    assert all(t.dtype == torch.float16 for t in load_file(shipped / ADAPTER_WEIGHTS).values())
+    assert (shipped / ADAPTER_WEIGHTS).stat().st_size < 0.6 * (folder / ADAPTER_WEIGHTS).stat().st_size
+    torch.testing.assert_close(logits(load_trained_model(shipped)), logits(model), rtol=0, atol=1e-3)
+
+
+def test_export_merge_writes_a_standalone_model_with_its_case_embedding(models, tmp_path):
+    model, folder = adapter_folder(models, "mpnet", tmp_path / "best")
+    assert export_main([str(folder), str(tmp_path / "merged"), "--merge"]) == 0
+    merged = tmp_path / "merged"
+    names = {p.name for p in merged.iterdir()}
+    assert {"model.safetensors", CASE_EMBEDDING_FILE, "config.json", "tokenizer.json", "metrics.json"} <= names
+    assert ADAPTER_CONFIG not in names and ADAPTER_WEIGHTS not in names
+    assert "merged into its base" in (merged / "README.md").read_text()
+    config = json.loads((merged / "config.json").read_text())
+    assert config["case_feature"] == "inputs_embeds_case_shape" and config["id2label"]["1"] == "B-PER"
+    loaded = load_trained_model(merged)
+    assert isinstance(loaded, CaseEmbeddingModel)
+    torch.testing.assert_close(logits(loaded), logits(model), rtol=0, atol=1e-3)
+
+
+def command(data, model, output, *extra):
+    return [
+        "--data", str(data), "--model", str(model), "--output-dir", str(output), "--adapter", "lora",
+        "--batch-size", "8", "--learning-rate", "3e-3", "--warmup-ratio", "0", "--seed", "7", *extra,
+    ]  # fmt: skip
+
+
+@pytest.mark.slow
+def test_a_lora_run_writes_an_adapter_folder_that_evaluates(models, tmp_path, capsys):
+    data = write_conll_dir(tmp_path / "data", repeat=2)
+    output = tmp_path / "run"
+    assert train_main(command(data, models["mpnet"], output, "--case-feature", "--epochs", "1")) == 0
+    best = output / "best"
+    names = {p.name for p in best.iterdir()}
+    assert {ADAPTER_CONFIG, ADAPTER_WEIGHTS, "config.json", "tokenizer.json", "metrics.json", "README.md"} <= names
+    assert "model.safetensors" not in names
+    config = json.loads((best / "config.json").read_text())
+    assert config["case_feature"] == "inputs_embeds_case_shape" and config["id2label"]["1"] == "B-PER"
+    card = (best / "README.md").read_text()
+    assert "LoRA adapter" in card and "rank 16, alpha 32" in card and "--adapter lora" in card
+    metrics = json.loads((best / "metrics.json").read_text())
+    report = tmp_path / "report.json"
+    assert evaluate_main([str(best), "--data", str(data), "--split", "test", "--output", str(report)]) == 0
+    assert json.loads(report.read_text())["f1"] == pytest.approx(metrics["test"]["f1"])
+    assert "training" in capsys.readouterr().out  # "lora: training N of M parameters"
+
+
+@pytest.mark.slow
+def test_a_resumed_lora_run_equals_an_uninterrupted_one(models, tmp_path, monkeypatch):
+    data = write_conll_dir(tmp_path / "data", repeat=4)
+    straight = tmp_path / "straight"
+    assert train_main(command(data, models["bert"], straight, "--case-feature", "--epochs", "2")) == 0
+
+    killed = tmp_path / "killed"
+    real_save = train_module.save_checkpoint
+
+    def save_then_die(accelerator, output_dir, state):
+        real_save(accelerator, output_dir, state)
+        if state["global_step"] == 3:  # mid-epoch 1
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(train_module, "save_checkpoint", save_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        train_main(command(data, models["bert"], killed, "--case-feature", "--epochs", "2", "--save-steps", "1"))
+    monkeypatch.setattr(train_module, "save_checkpoint", real_save)
+    assert train_main(command(data, models["bert"], killed, "--case-feature", "--epochs", "2", "--resume")) == 0
+
+    expected = load_file(straight / "best" / ADAPTER_WEIGHTS)
+    resumed = load_file(killed / "best" / ADAPTER_WEIGHTS)
+    assert expected.keys() == resumed.keys() and any("lora_B" in name for name in expected)
+    for name, tensor in expected.items():
+        torch.testing.assert_close(resumed[name], tensor, rtol=1e-4, atol=1e-5)
