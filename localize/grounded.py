@@ -11,7 +11,7 @@ Policy (README, "What gets replaced"):
 - places: the source country becomes the target country; other countries stay, and so do their cities and regions
   when the text names that country ("Berlin, Germany"); any other city becomes a city of the target country of
   similar rank, a region a region, a capital the capital; districts (Wimbledon) and unknown places stay; a venue
-  keeps its name around the place in it ("Melbourne Cricket Ground" -> "Chennai Cricket Ground");
+  keeps its name around the place in it ("Melbourne Cricket Ground" -> "Delhi Cricket Ground");
 - organisations: the place in a name moves ("Bank of America" -> "Bank of India"); an organisation named after a
   place moves with it; other organisations are left to the open-vocabulary analogy (single words) or kept.
 """
@@ -325,7 +325,7 @@ class Plan:
     def _surname(self, surname: str) -> Pick:
         key = normalize(surname)
         if key not in self.surnames:
-            pool_names = self.name_pools.surname
+            pool_names = surnames_that_name_no_place(self.target.code)
             label = f"surnames of {self.target.name} ({len(pool_names)}, names-dataset)"
             pool = self.ranker.pools(label, pool_names, frequency_prior(len(pool_names)))
             words = [w for w in surname.split() if w.lower() not in PARTICLES] or surname.split()
@@ -386,6 +386,20 @@ class Plan:
 
     def _used(self, usage: str) -> set[str]:
         return self.used.setdefault(usage, set())
+
+
+@cache
+def surnames_that_name_no_place(code: str) -> tuple[str, ...]:
+    """The country's surnames, less those that are also a country, a region or a city of 100,000 people: a
+    reader (and the tagger) takes "Santos" or "Lima" for the place or its football club."""
+
+    def names_a_place(name: str) -> bool:
+        found = places._recognize_name(name)
+        if found is None or found.place is None:
+            return False
+        return found.kind in ("country", "region") or found.place.population >= 100_000
+
+    return tuple(name for name in names.load_pools()[code].surname if not names_a_place(name))
 
 
 def words_of(surface: str) -> list[str]:
