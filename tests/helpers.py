@@ -58,6 +58,26 @@ def tiny_model_dir(
 
 
 @contextmanager
+def dies_after_checkpoint(step: int) -> Iterator[None]:
+    """Training raises KeyboardInterrupt right after writing the checkpoint of global ``step``, as a kill
+    would leave it; the real checkpointing comes back afterwards."""
+    from training import train as train_module
+
+    real_save = train_module.save_checkpoint
+
+    def save_then_die(accelerator, output_dir, state):
+        real_save(accelerator, output_dir, state)
+        if state["global_step"] == step:
+            raise KeyboardInterrupt
+
+    train_module.save_checkpoint = save_then_die
+    try:
+        yield
+    finally:
+        train_module.save_checkpoint = real_save
+
+
+@contextmanager
 def one_thread() -> Iterator[None]:
     """Tiny models gain nothing from threads, and the test machine's cores are busy with training."""
     previous = torch.get_num_threads()

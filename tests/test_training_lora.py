@@ -7,7 +7,6 @@ import torch
 from safetensors.torch import load_file
 
 from ner.model_inputs import CASE_EMBEDDING_FILE, RANGES_FILE, CaseEmbeddingModel, load_ranges
-from training import train as train_module
 from training.calibrate import main as calibrate_main
 from training.config import TrainConfig
 from training.conll import LABELS
@@ -25,7 +24,7 @@ from training.modeling import (
 from training.train import main as train_main
 
 from .conll_fixtures import write_conll_dir
-from .helpers import one_thread, tiny_model_dir
+from .helpers import dies_after_checkpoint, one_thread, tiny_model_dir
 from .test_training_distillation import tiny_mpnet
 
 
@@ -181,23 +180,14 @@ def test_a_lora_run_writes_an_adapter_folder_that_evaluates(models, tmp_path, ca
 
 
 @pytest.mark.slow
-def test_a_resumed_lora_run_equals_an_uninterrupted_one(models, tmp_path, monkeypatch):
+def test_a_resumed_lora_run_equals_an_uninterrupted_one(models, tmp_path):
     data = write_conll_dir(tmp_path / "data", repeat=4)
     straight = tmp_path / "straight"
     assert train_main(command(data, models["bert"], straight, "--case-feature", "--epochs", "2")) == 0
 
     killed = tmp_path / "killed"
-    real_save = train_module.save_checkpoint
-
-    def save_then_die(accelerator, output_dir, state):
-        real_save(accelerator, output_dir, state)
-        if state["global_step"] == 3:  # mid-epoch 1
-            raise KeyboardInterrupt
-
-    monkeypatch.setattr(train_module, "save_checkpoint", save_then_die)
-    with pytest.raises(KeyboardInterrupt):
+    with dies_after_checkpoint(step=3), pytest.raises(KeyboardInterrupt):  # mid-epoch 1
         train_main(command(data, models["bert"], killed, "--case-feature", "--epochs", "2", "--save-steps", "1"))
-    monkeypatch.setattr(train_module, "save_checkpoint", real_save)
     assert train_main(command(data, models["bert"], killed, "--case-feature", "--epochs", "2", "--resume")) == 0
 
     expected = load_file(straight / "best" / ADAPTER_WEIGHTS)

@@ -9,12 +9,11 @@ import pytest
 import torch
 from safetensors.torch import load_file
 
-from training import train as train_module
 from training.evaluate import main as evaluate_main
 from training.train import main as train_main
 
 from .conll_fixtures import write_conll_dir
-from .helpers import REPO, tiny_model_dir
+from .helpers import REPO, dies_after_checkpoint, tiny_model_dir
 
 pytestmark = pytest.mark.slow
 
@@ -61,22 +60,13 @@ def test_train_checkpoint_and_evaluate(workspace, capsys):
     assert "strict IOB2" in capsys.readouterr().out
 
 
-def test_resume_after_a_kill_loses_nothing(workspace, monkeypatch):
+def test_resume_after_a_kill_loses_nothing(workspace):
     straight = workspace["root"] / "straight"
     assert train_main(command(workspace, straight, "--epochs", "2")) == 0
 
     killed = workspace["root"] / "killed"
-    real_save = train_module.save_checkpoint
-
-    def save_then_die(accelerator, output_dir, state):
-        real_save(accelerator, output_dir, state)
-        if state["global_step"] == 3:  # mid-epoch 1
-            raise KeyboardInterrupt
-
-    monkeypatch.setattr(train_module, "save_checkpoint", save_then_die)
-    with pytest.raises(KeyboardInterrupt):
+    with dies_after_checkpoint(step=3), pytest.raises(KeyboardInterrupt):  # mid-epoch 1
         train_main(command(workspace, killed, "--epochs", "2", "--save-steps", "1"))
-    monkeypatch.setattr(train_module, "save_checkpoint", real_save)
     assert not (killed / "best").exists()
 
     assert train_main(command(workspace, killed, "--epochs", "2", "--resume")) == 0
