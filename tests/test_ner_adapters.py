@@ -146,7 +146,7 @@ def test_named_models_resolve_to_their_folders(models_dir, adapters, models, mon
     assert not isinstance(EntityTagger.load().model, CaseEmbeddingModel)  # the default is fast for now
     monkeypatch.setattr(ner.config, "DEFAULT_MODEL", "accurate")
     assert isinstance(EntityTagger.load().model, CaseEmbeddingModel)
-    assert "accurate: MPNet-base" in ner.config.MODEL_HELP and "fast: MiniLM" in ner.config.MODEL_HELP
+    assert "accurate (MPNet-base" in ner.config.MODEL_HELP and "fast (MiniLM" in ner.config.MODEL_HELP
 
 
 @pytest.fixture()
