@@ -25,6 +25,21 @@ def benchmark_parser(doc: str | None) -> argparse.ArgumentParser:
     return parser
 
 
+def add_model_argument(parser: argparse.ArgumentParser, flag: str = "--model") -> None:
+    """``--model accurate|fast|DIR``: a named model of ``ner.config.MODELS``, a directory or a hub id."""
+    from ner.config import MODEL_HELP
+
+    parser.add_argument(flag, metavar="accurate|fast|DIR", help=f"NER model: {MODEL_HELP}")
+
+
+def model_label(model: str | None) -> str:
+    """What ``--model`` named, for a benchmark's header: ``fast (models/ner-default)``, or the directory."""
+    from ner.config import named_model
+
+    named = named_model(model)
+    return f"{named[0]} (models/{named[1].name})" if named else str(model)
+
+
 def data_file(data: Path, split: str) -> Path:
     """``DATA/SPLIT.txt``; a missing folder or file ends the program with one line on stderr."""
     path = data / f"{split}.txt"

@@ -1,8 +1,9 @@
 """Latency of the demo server: the HTTP route and ``/rewrite`` on a 100-word paragraph, then a load test.
 
-    python benchmarks/demo_latency.py [--model DIR] [--vectors PATH] [--requests 40] [--clients 20] [--seconds 30]
+    python benchmarks/demo_latency.py [--model accurate|fast|DIR] [--vectors PATH] [--requests 40] [--clients 20]
+                                      [--seconds 30]
 
-Starts the app itself on a free localhost port (the real models/ner-default unless --model), times
+Starts the app itself on a free localhost port (ner's default model unless --model), times
 sequential requests (p50/p95), then runs --clients concurrent clients for --seconds (half on the HTTP
 route, half on /rewrite through gradio_client) and counts errors. gradio_client polls for results every
 50 ms, so /rewrite is also timed over plain HTTP, as curl calls it. Paragraphs rotate names from short
@@ -19,7 +20,7 @@ import time
 import httpx
 import numpy as np
 
-from common import print_header  # (benchmarks/ is on sys.path)
+from common import add_model_argument, print_header  # (benchmarks/ is on sys.path)
 
 from demo.config import DemoConfig
 from demo.engine import Engine, LoadError
@@ -141,7 +142,7 @@ def load_test(url: str, clients: int, seconds: float, type_check: bool) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", help="NER model directory (default: models/ner-default)")
+    add_model_argument(parser)
     parser.add_argument("--vectors", help="vectors file (default: embedded GloVe)")
     parser.add_argument("--requests", type=int, default=40, help="sequential requests per endpoint")
     parser.add_argument("--clients", type=int, default=20)

@@ -1,14 +1,14 @@
 """README's before/after table: a dozen sentences tagged by ``ner``, rewritten by the previous algorithm and by this
 version, as Markdown rows.
 
-    python benchmarks/localize_examples.py [--target India] [--source USA] [--model DIR]
+    python benchmarks/localize_examples.py [--target India] [--source USA] [--model accurate|fast|DIR]
 """
 
 from __future__ import annotations
 
 import sys
 
-from common import benchmark_parser  # benchmarks/ is on sys.path
+from common import add_model_argument, benchmark_parser  # benchmarks/ is on sys.path
 
 from localize import LocalizeConfig, Localizer
 from ner import EntityTagger, NerConfig
@@ -33,7 +33,7 @@ def main() -> int:
     parser = benchmark_parser(__doc__)
     parser.add_argument("--target", default="India")
     parser.add_argument("--source", default="USA")
-    parser.add_argument("--model", help="NER model (default: the shipped one)")
+    add_model_argument(parser)
     args = parser.parse_args()
     tagger = EntityTagger.load(args.model, NerConfig(precision="auto"))
     grounded, previous = Localizer.load(), Localizer.load(config=LocalizeConfig(grounded=False))

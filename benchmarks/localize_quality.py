@@ -1,7 +1,7 @@
 """How natural localize's rewrites are, on the gold PER/LOC/ORG entities of the CoNLL++ test documents.
 
     python benchmarks/localize_quality.py [--data DIR] [--targets India,Japan,Brazil,Germany] [--source USA]
-                                          [--docs N] [--ner-model DIR] [--precision auto]
+                                          [--docs N] [--ner-model accurate|fast|DIR] [--precision auto]
 
 Three algorithms side by side, per target: this version (grounded pools ranked by analogy), the previous one
 (``LocalizeConfig(grounded=False)``, open-vocabulary analogy) and the plain word-by-word recipe
@@ -27,7 +27,7 @@ import time
 from collections import defaultdict
 from functools import cache
 
-from common import benchmark_parser, data_file, print_header  # benchmarks/ is on sys.path
+from common import add_model_argument, benchmark_parser, data_file, print_header  # benchmarks/ is on sys.path
 
 from localize import LocalizeConfig, Localizer, RewriteResult, places
 from localize import names as name_data
@@ -232,7 +232,7 @@ def main() -> int:
     parser.add_argument("--targets", default="India,Japan,Brazil,Germany")
     parser.add_argument("--source", default="USA")
     parser.add_argument("--docs", type=int, default=0, help="first N documents only (0 = all)")
-    parser.add_argument("--ner-model", default=None, help="NER model for type preservation (default: shipped)")
+    add_model_argument(parser, "--ner-model")  # the NER model that checks type preservation
     parser.add_argument("--precision", default="auto", help="NER precision (auto, float32, int8, bfloat16)")
     args = parser.parse_args()
     docs = read_documents(data_file(args.data, "test"))[: args.docs or None]

@@ -1,6 +1,6 @@
 """What each part of ``ner``'s int8 quantization buys: token-level F1 of the shipped model, step by step.
 
-    python benchmarks/ner_int8.py [--model DIR] [--splits dev,test] [--alphas 0.5,0.65,0.8] [--threads N]
+    python benchmarks/ner_int8.py [--model accurate|fast|DIR] [--splits dev,test] [--alphas 0.5,0.65,0.8] [--threads N]
 
 Rows: float32; torch's dynamic int8 defaults (one scale per weight tensor, 7-bit activations); with a scale
 per weight row; with 8-bit activations (CPUs with VNNI only); then SmoothQuant at each alpha, which needs the
@@ -17,7 +17,7 @@ from collections.abc import Callable
 import torch
 from torch.ao.quantization import default_dynamic_qconfig, per_channel_dynamic_qconfig, quantize_dynamic
 
-from common import benchmark_parser, data_file, print_header  # benchmarks/ is on sys.path
+from common import add_model_argument, benchmark_parser, data_file, print_header  # benchmarks/ is on sys.path
 from ner_rawtext import read_documents, render, token_level
 
 from ner import EntityTagger, NerConfig
@@ -52,7 +52,7 @@ def variants(ranges: dict | None, alphas: list[float]) -> dict[str, Variant | No
 
 def main() -> None:
     parser = benchmark_parser(__doc__)
-    parser.add_argument("--model", help="model directory (default: models/ner-default)")
+    add_model_argument(parser)
     parser.add_argument("--splits", default="dev,test")
     parser.add_argument("--alphas", default="0.5,0.65,0.8")
     parser.add_argument("--threads", type=int, help="torch threads (default: torch's choice)")

@@ -1,6 +1,6 @@
 """Entity F1 of ``ner`` when CoNLL++ is given as raw text, next to the same model's token-level F1.
 
-    python benchmarks/ner_rawtext.py [--model DIR] [--data DIR] [--split test] [--docs N]
+    python benchmarks/ner_rawtext.py [--model accurate|fast|DIR] [--data DIR] [--split test] [--docs N]
                                      [--precisions float32,int8,bfloat16]
                                      [--no-pipeline] [--aggregation simple] [--threads N]
 
@@ -24,7 +24,13 @@ from seqeval.metrics import f1_score
 from seqeval.metrics.sequence_labeling import get_entities
 from seqeval.scheme import IOB2
 
-from common import benchmark_parser, data_file, print_header  # benchmarks/ is on sys.path
+from common import (  # benchmarks/ is on sys.path
+    add_model_argument,
+    benchmark_parser,
+    data_file,
+    model_label,
+    print_header,
+)
 
 from ner import EntityTagger, NerConfig
 from ner.text import Segmentation
@@ -163,7 +169,7 @@ def load_pipeline(model: str | None, tagger: EntityTagger, aggregation: str = "s
 
 def main() -> None:
     parser = benchmark_parser(__doc__)
-    parser.add_argument("--model", help="model directory (default: models/ner-default)")
+    add_model_argument(parser)
     parser.add_argument("--split", default="test")
     parser.add_argument("--docs", type=int, help="only the first N documents")
     parser.add_argument("--batch-size", type=int, default=NerConfig.batch_size)
@@ -194,7 +200,7 @@ def main() -> None:
     tagger = next(iter(taggers.values()))
     pipe = None if args.no_pipeline else load_pipeline(None, tagger, args.aggregation)
     print(
-        f"model: {args.model or 'models/ner-default'}  case feature: {tagger.case_feature}  "
+        f"model: {model_label(args.model)}  case feature: {tagger.case_feature}  "
         f"context tokens: {tagger.context_tokens}  split: {args.split}  documents: {len(documents)}  "
         f"pipeline aggregation: {args.aggregation}"
     )

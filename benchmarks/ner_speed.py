@@ -1,6 +1,6 @@
 """Throughput of ``ner`` vs the ``transformers`` token-classification pipeline, same model, same texts.
 
-    python benchmarks/ner_speed.py [--model DIR] [--docs N] [--batch-sizes 8,32]
+    python benchmarks/ner_speed.py [--model accurate|fast|DIR] [--docs N] [--batch-sizes 8,32]
                                    [--precisions float32,int8,bfloat16]
                                    [--threads N] [--rounds 3] [--workers N] [--compare DIR,DIR]
 
@@ -22,7 +22,13 @@ from dataclasses import replace
 
 import torch
 
-from common import benchmark_parser, data_file, print_header  # benchmarks/ is on sys.path
+from common import (  # benchmarks/ is on sys.path
+    add_model_argument,
+    benchmark_parser,
+    data_file,
+    model_label,
+    print_header,
+)
 from ner_rawtext import load_pipeline, read_documents, render
 
 from ner import EntityTagger, NerConfig
@@ -54,7 +60,7 @@ def with_threads(run: Callable[[list[str]], object], threads: int) -> Callable[[
 
 def main() -> None:
     parser = benchmark_parser(__doc__)
-    parser.add_argument("--model", help="model directory (default: models/ner-default)")
+    add_model_argument(parser)
     parser.add_argument("--docs", type=int, help="only the first N test documents")
     parser.add_argument(
         "--batch-sizes", default="8,32", help="pipeline batch sizes to try besides the default"
@@ -67,7 +73,7 @@ def main() -> None:
     parser.add_argument(
         "--workers", type=int, default=os.cpu_count() or 1, help="also time ner with N workers x 1 torch thread"
     )
-    parser.add_argument("--compare", default="", help="other model folders to time with ner, comma-separated")
+    parser.add_argument("--compare", default="", help="other models (names, folders) to time with ner, comma-separated")
     args = parser.parse_args()
 
     from transformers.utils import logging as hf_logging
@@ -82,7 +88,7 @@ def main() -> None:
     tagger = EntityTagger.load(args.model)
     pipe = load_pipeline(None, tagger)
     print(
-        f"model: {args.model or 'models/ner-default'}  documents: {len(texts)}  words: {words}  "
+        f"model: {model_label(args.model)}  documents: {len(texts)}  words: {words}  "
         f"torch threads: {torch.get_num_threads()}"
     )
 

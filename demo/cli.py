@@ -10,6 +10,7 @@ import sys
 from demo.config import DemoConfig
 from demo.engine import Engine, LoadError
 from ner import PRECISIONS
+from ner.config import MODEL_HELP
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -61,7 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--host", default=os.environ.get("GRADIO_SERVER_NAME", defaults.host))
     parser.add_argument("--port", type=int, default=int(os.environ.get("GRADIO_SERVER_PORT", defaults.port)))
     parser.add_argument("--share", action="store_true", help="also open a public gradio.live link")
-    parser.add_argument("--model", help="NER model directory or hub id (default: models/ner-default)")
+    parser.add_argument("--model", metavar="accurate|fast|DIR", help=f"NER model: {MODEL_HELP}")
     parser.add_argument("--vectors", help="vectors file or gensim-downloader name (default: embedded GloVe)")
     parser.add_argument(
         "--precision",

@@ -11,7 +11,7 @@ class DemoConfig:
     host: str = "127.0.0.1"
     port: int = 7860
     share: bool = False
-    model: str | None = None  # NER model directory or hub id; None: the embedded models/ner-default
+    model: str | None = None  # NER model: accurate, fast (ner.config.MODELS), a directory, a hub id; None: default
     vectors: str | None = None  # vectors file or gensim-downloader name; None: the embedded GloVe
     precision: str = "auto"  # NER model: auto (fastest on this CPU within 0.3 F1), float32, bfloat16 or int8
     max_chars: int = 100_000  # per request, over all texts and files together

@@ -25,6 +25,12 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         help="JSON lines from `python -m ner` ({'file', 'entities'}); "
         "without it the text is tagged with the ner package",
     )
+    parser.add_argument(
+        "--model",
+        metavar="accurate|fast|DIR",
+        help="NER model that tags the text without --entities: accurate (MPNet-base + LoRA), fast (MiniLM), "
+        "a model or adapter directory, or a hub id (default: ner's default)",
+    )
     parser.add_argument("--target", default=defaults.target)
     parser.add_argument("--source", default=defaults.source)
     parser.add_argument("--vectors", help="vectors file (.kv, word2vec .bin/.txt, GloVe .txt) or gensim name")
@@ -53,7 +59,8 @@ def read_entities(path: str, file: str) -> list[dict[str, Any]]:
     return list(matches[0].get("entities", []))
 
 
-def main(argv: Sequence[str], auto_tagger: Callable[[], Tagger] | None = None) -> int:
+def main(argv: Sequence[str], auto_tagger: Callable[[str | None], Tagger] | None = None) -> int:
+    """``auto_tagger(model)``: the tagger for ``--model`` (None: its default), used when ``--entities`` is absent."""
     args = parse_args(argv)
     try:
         text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
@@ -64,7 +71,7 @@ def main(argv: Sequence[str], auto_tagger: Callable[[], Tagger] | None = None) -
         if args.entities:
             entities = read_entities(args.entities, args.file)
         elif auto_tagger is not None:
-            entities = auto_tagger()(text)
+            entities = auto_tagger(args.model)(text)
         else:
             raise LocalizeError("no entities: pass --entities FILE.jsonl")
         config = LocalizeConfig(grounded=not args.open_vocabulary)

@@ -10,7 +10,7 @@ from pathlib import Path
 from tqdm import tqdm
 from transformers.utils import logging as hf_logging
 
-from ner.config import PRECISIONS, NerConfig
+from ner.config import MODEL_HELP, PRECISIONS, NerConfig
 from ner.decoding import decode_text
 from ner.errors import NerError
 from ner.formats import FORMATS, ResultWriter
@@ -70,7 +70,7 @@ def read_text(name: str) -> str:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m ner", description=__doc__)
     parser.add_argument("files", nargs="+", metavar="FILE", help="UTF-8 text files; - reads stdin")
-    parser.add_argument("--model", help="model directory or hub id (default: models/ner-default)")
+    parser.add_argument("--model", metavar="accurate|fast|DIR", help=MODEL_HELP)
     parser.add_argument(
         "--format",
         choices=FORMATS,

@@ -3,12 +3,45 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal, get_args
 
 from ner.errors import NerError
 
 Precision = Literal["auto", "float32", "bfloat16", "int8"]
 PRECISIONS: tuple[str, ...] = get_args(Precision)
+
+
+@dataclass(frozen=True)
+class NamedModel:
+    """A model the project ships under ``models/``, picked by name (``--model fast``)."""
+
+    folder: str  # under MODELS_DIR
+    about: str  # a few words for help texts
+    make: str  # how to put the folder there, for the error when it is missing
+
+
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+MODELS = {
+    "accurate": NamedModel(
+        "ner-accurate",
+        "MPNet-base + case embedding + LoRA adapter",
+        "`python -m training.export RUN/best models/ner-accurate` on a `--model mpnet --adapter lora` run",
+    ),
+    "fast": NamedModel("ner-default", "MiniLM-L6 distilled from MPNet", "`make model`"),
+}
+DEFAULT_MODEL = "fast"  # what every CLI, the demo and EntityTagger.load() use without --model
+MODEL_HELP = (  # for every --model: the names, then what else it takes
+    ", ".join(f"{name} ({model.about}, models/{model.folder})" for name, model in MODELS.items())
+    + f", a model or adapter directory, or a hub id (default: {DEFAULT_MODEL})"
+)
+
+
+def named_model(source: str | Path | None) -> tuple[str, Path] | None:
+    """The name and folder (existing or not) of the named model ``source`` (None: ``DEFAULT_MODEL``), or None
+    when ``source`` names none (a directory or a hub id)."""
+    name = DEFAULT_MODEL if source is None else str(source)
+    return (name, MODELS_DIR / MODELS[name].folder) if name in MODELS else None
 
 
 @dataclass(frozen=True)

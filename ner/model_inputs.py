@@ -85,6 +85,33 @@ class CaseEmbeddingModel(nn.Module):
         return wrapped
 
 
+def token_type_embeddings(model: nn.Module) -> nn.Embedding | None:
+    """The token-type embeddings of a BERT-like model, or None for encoders without token types (MPNet)."""
+    return getattr(getattr(model, model.base_model_prefix).embeddings, "token_type_embeddings", None)
+
+
+def add_case_embeddings(model: nn.Module) -> None:
+    """Resize token-type embeddings to one row per case shape; new rows start near row 0 (lower case)."""
+    embeddings = token_type_embeddings(model)
+    old = embeddings.weight.data
+    new = nn.Embedding(len(CASE_SHAPES), old.shape[1])
+    with torch.no_grad():
+        new.weight[:] = old[0] + 0.02 * torch.randn(len(CASE_SHAPES), old.shape[1])
+        new.weight[0] = old[0]
+    getattr(model, model.base_model_prefix).embeddings.token_type_embeddings = new
+    model.config.type_vocab_size = len(CASE_SHAPES)
+    model.config.case_feature = CASE_FEATURE
+
+
+def add_case_feature(model: nn.Module) -> nn.Module:
+    """``model`` taking case-shape ids: through resized token types where it has them, else wrapped in a
+    ``CaseEmbeddingModel``. New rows are random: training learns them, an adapter folder carries them."""
+    if token_type_embeddings(model) is None:
+        return CaseEmbeddingModel(model)
+    add_case_embeddings(model)
+    return model
+
+
 def has_case_embedding(directory: str | Path) -> bool:
     return (Path(directory) / CASE_EMBEDDING_FILE).is_file()
 

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from transformers import BertConfig, BertModel
 
-import ner.model
+import ner.config
 from ner import EntityTagger, NerConfig, NerError
 from ner.text import segment
 from tests.helpers import one_thread, tiny_model_dir, uncased_tokenizer_dir
@@ -181,8 +181,10 @@ def test_unknown_precision_is_refused() -> None:
 
 
 def test_missing_default_model_says_how_to_get_one(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(ner.model, "DEFAULT_MODEL", tmp_path / "models" / "ner-default")
-    with pytest.raises(NerError, match=r"^no model at models/ner-default: run `make model` or pass --model$"):
+    monkeypatch.setattr(ner.config, "MODELS_DIR", tmp_path / "models")
+    monkeypatch.setattr(ner.config, "DEFAULT_MODEL", "fast")
+    expected = r"^no model at models/ner-default \(--model fast\): run `make model`, or pass --model DIR$"
+    with pytest.raises(NerError, match=expected):
         EntityTagger.load()
 
 

@@ -7,12 +7,12 @@ import torch
 from transformers import AutoModelForTokenClassification, AutoTokenizer
 
 from ner import EntityTagger
-from ner.model_inputs import CaseEmbeddingModel, case_shape_ids
+from ner.model_inputs import CaseEmbeddingModel, add_case_embeddings, case_shape_ids
 from training.compress import main as compress_main
 from training.compress import spellings
 from training.config import TrainConfig
 from training.model_card import write_model_card
-from training.modeling import add_case_embeddings, load_trained_model
+from training.modeling import load_trained_model
 
 from .conll_fixtures import write_conll_dir
 from .helpers import one_thread, tiny_model_dir, uncased_tokenizer_dir

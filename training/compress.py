@@ -26,11 +26,11 @@ import torch
 from tokenizers import Tokenizer
 from transformers import AutoModelForTokenClassification, PreTrainedTokenizerFast
 
-from ner.model_inputs import CASE_FEATURE, case_shape, has_case_embedding
+from ner.model_inputs import CASE_FEATURE, case_shape, has_case_embedding, token_type_embeddings
 
 from .conll import load_data
 from .errors import DataError
-from .modeling import load_trained_model, token_type_embeddings
+from .modeling import load_trained_model
 
 PREFIX = "##"
 

@@ -18,6 +18,7 @@ from torch.utils.data import DataLoader
 from tqdm.auto import tqdm
 from transformers import DataCollatorForTokenClassification
 
+from ner.errors import NerError
 from ner.model_inputs import uses_case_feature
 
 from .conll import LABELS, load_data
@@ -165,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     split = "validation" if args.split == "dev" else args.split
     try:
         report = evaluate_model_dirs(args.model_dir, args.data, split, args.batch_size, args.limit_sentences)
-    except (DataError, OSError) as error:
+    except (DataError, NerError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(format_report(report))

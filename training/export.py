@@ -14,9 +14,11 @@ from pathlib import Path
 
 from safetensors.torch import load_file, save_file
 
+from ner.errors import NerError
+from ner.model import ADAPTER_CONFIG, ADAPTER_WEIGHTS, is_adapter_dir
 from ner.model_inputs import RANGES_FILE
 
-from .modeling import ADAPTER_CONFIG, ADAPTER_WEIGHTS, is_adapter_dir, load_tokenizer, load_trained_model
+from .modeling import load_tokenizer, load_trained_model
 
 CARRIED_FILES = ("metrics.json", "README.md", RANGES_FILE)
 MERGED_NOTE = (
@@ -63,7 +65,11 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.source / "config.json").is_file():
         print(f"error: {args.source}: no saved model there (config.json missing)", file=sys.stderr)
         return 2
-    export(args.source, args.destination, args.merge)
+    try:
+        export(args.source, args.destination, args.merge)
+    except (NerError, OSError) as error:  # e.g. an adapter whose base encoder is not installed
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     size = sum(f.stat().st_size for f in args.destination.iterdir()) / 1e6
     print(f"exported {args.source} -> {args.destination} ({size:.1f} MB)")
     return 0

@@ -20,6 +20,8 @@ from tqdm.auto import tqdm
 from transformers import DataCollatorForTokenClassification, get_linear_schedule_with_warmup
 from transformers.trainer_pt_utils import LengthGroupedSampler
 
+from ner.errors import NerError
+
 from .checkpoint import load_checkpoint, replace_atomically, save_checkpoint
 from .config import TrainConfig, parse_args
 from .conll import LABELS, load_data
@@ -210,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     cfg = parse_args(argv)
     try:
         train(cfg)
-    except DataError as error:
+    except (DataError, NerError) as error:  # NerError: an encoder or adapter base that cannot be built
         print(f"error: {error}", file=sys.stderr)
         return 2
     return 0

