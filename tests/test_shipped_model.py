@@ -11,7 +11,8 @@ from training.evaluate import evaluate_model_dirs
 from .helpers import CONLLPP, REPO, one_thread
 from .test_ner_precision import HAS_AVX2, WITHOUT_VNNI, run_on_other_kernels
 
-MODELS = {"fast": REPO / "models" / "ner-default", "accurate": REPO / "models" / "ner-accurate"}
+# models/ner-accurate joins here when it ships (issue #15: its test F1 must reach 92.5).
+MODELS = {"fast": REPO / "models" / "ner-default"}
 MARGIN = 0.003  # fp16 weights evaluated in fp32 move F1 by a few hundredths of a point at most
 LEAST_TEST_F1 = {"fast": 0.90, "accurate": 0.925}  # issue #15: the accurate model is there for its 92.5
 
@@ -65,7 +66,7 @@ def agreement_with_float32(precision: str, model: str = "fast") -> dict:
     }
 
 
-@pytest.mark.parametrize(("model", "precision"), [("fast", "int8"), ("fast", "bfloat16"), ("accurate", "int8")])
+@pytest.mark.parametrize(("model", "precision"), [("fast", "int8"), ("fast", "bfloat16")])
 def test_faster_precisions_find_the_same_entities_as_float32(model, precision):
     """On this CPU's kernel path (int8 uses the shipped activation ranges). The full-test-set F1 of each
     precision is in benchmarks/ner_rawtext.py."""
