@@ -75,7 +75,8 @@ def test_type_click_and_read_the_rewrite(page) -> None:
     page.locator("#text textarea").fill("My name is Mitchell and I live in Paris")
     page.get_by_role("button", name="Rewrite", exact=True).click()
     rewritten = page.locator("#rewritten textarea")
-    playwright.expect(rewritten).to_have_value("My name is Sharma and I live in New Delhi")  # a capital becomes the capital
+    # A capital becomes the target's capital.
+    playwright.expect(rewritten).to_have_value("My name is Sharma and I live in New Delhi")
     assert highlighted(page, "marked-in") == [("Mitchell", COLORS["PER"]), ("Paris", COLORS["LOC"])]
     assert highlighted(page, "marked-out") == [("Sharma", COLORS["PER"]), ("New Delhi", COLORS["LOC"])]
     legend = page.locator("#marked-in [data-testid='highlighted-text:category-legend'] .legend-item")
