@@ -89,7 +89,7 @@ class WordByWord:
 
     def rewrite(self, text: str, entities: list[dict], target: str, source: str) -> RewriteResult:
         from localize.result import Replacement
-        from localize.spans import splice
+        from localize.text import splice
 
         records, edits = [], []
         for entity in sorted(entities, key=lambda e: e["start"]):

@@ -7,8 +7,7 @@ This package never imports ``ner``; entities come in as plain dicts and the opti
 is any tagger ``Callable[[list[str]], list[list[dict]]]`` returning the same dict format.
 """
 
-from localize.config import LocalizeConfig
-from localize.errors import LocalizeError
+from localize.config import LocalizeConfig, LocalizeError
 from localize.localizer import Localizer
 from localize.result import Replacement, RewriteResult
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 
 from localize.cli import Tagger, main
-from localize.errors import LocalizeError
+from localize.config import LocalizeError
 
 
 def ner_tagger(model: str | None = None) -> Tagger:

@@ -9,8 +9,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from localize.config import LocalizeConfig
-from localize.errors import LocalizeError
+from localize.config import LocalizeConfig, LocalizeError
 from localize.localizer import Localizer
 
 Tagger = Callable[[str], list[dict[str, Any]]]

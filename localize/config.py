@@ -1,4 +1,4 @@
-"""All tunable settings of the localizer in one place."""
+"""All tunable settings of the localizer in one place, and the one error type the package raises."""
 
 from __future__ import annotations
 
@@ -33,3 +33,7 @@ class LocalizeConfig:
     # Candidates per entity sent to an injected type checker (one batched call per text).
     probe_candidates: int = 5
     cache_size: int = 8192
+
+
+class LocalizeError(ValueError):
+    """Bad input to the localizer: unknown target word, unreadable vectors, malformed entities."""

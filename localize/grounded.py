@@ -28,17 +28,16 @@ from functools import cache
 import numpy as np
 
 from localize import names, places
-from localize.casing import match_casing
 from localize.countries import Country, find_country, normalize
-from localize.index import VectorIndex
 from localize.places import Place
+from localize.text import match_casing, words_of
+from localize.vectors import VectorIndex
 
 _INITIAL = re.compile(r"^[A-Z]\.?$")
 PARTICLES = frozenset(
     ["van", "von", "de", "da", "di", "del", "della", "der", "den", "du", "dos", "das", "bin", "ibn", "al", "el"]
     + ["le", "la", "st.", "st"]
 )
-_SPACES = re.compile(r"(\s+)")
 
 
 @dataclass
@@ -402,8 +401,6 @@ def surnames_that_name_no_place(code: str) -> tuple[str, ...]:
     return tuple(name for name in names.load_pools()[code].surname if not names_a_place(name))
 
 
-def words_of(surface: str) -> list[str]:
-    return [word for word in _SPACES.split(surface)[::2] if word]
 
 
 def _abbreviation(surface: str) -> bool:

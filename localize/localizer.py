@@ -10,20 +10,22 @@ from typing import Any
 import numpy as np
 from gensim.models import KeyedVectors
 
-from localize import probe
-from localize.analogy import AnalogySearch, Anchors
-from localize.config import LocalizeConfig
+from localize.config import LocalizeConfig, LocalizeError
 from localize.countries import Country, find_country
-from localize.errors import LocalizeError
 from localize.grounded import Kept, Outcome, Pick, Plan, Ranker
-from localize.index import VectorIndex
-from localize.mentions import Key, full_forms, key_of
-from localize.probe import TypeChecker
-from localize.resolver import Choice, Resolution, Resolver
+from localize.openvocab import (
+    AnalogySearch,
+    Anchors,
+    Choice,
+    Resolution,
+    Resolver,
+    TypeChecker,
+    TypeFilter,
+    accepted,
+)
 from localize.result import Replacement, RewriteResult
-from localize.spans import Mention, mentions_from_entities, splice
-from localize.typefilter import TypeFilter
-from localize.vectors import load_vectors
+from localize.text import Key, Mention, full_forms, key_of, mentions_from_entities, splice
+from localize.vectors import VectorIndex, load_vectors
 
 
 class Localizer:
@@ -168,7 +170,7 @@ class Localizer:
             k: [c.render(firsts[k].text, self.index.lowercase) for c in own[k].choices[:n]] for k in keys
         }
         requests = [(firsts[k].start, firsts[k].end, k[0], rendered[k]) for k in keys]
-        verdicts = probe.accepted(checker, text, requests)
+        verdicts = accepted(checker, text, requests)
         out = dict(own)
         for key, ok in zip(keys, verdicts, strict=True):
             kept = tuple(c for c, good in zip(own[key].choices, ok, strict=False) if good)
