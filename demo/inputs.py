@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ner import NerError
-from ner.decoding import decode_text
+from ner.formats import decode_text
 
 
 class InputError(ValueError):

@@ -1,7 +1,6 @@
 """Named-entity recognition on raw text: ``EntityTagger.load()(text)`` -> entities with exact offsets."""
 
-from ner.config import PRECISIONS, NerConfig
-from ner.errors import NerError
+from ner.config import PRECISIONS, NerConfig, NerError
 from ner.tagger import EntityTagger
 
 __all__ = ["PRECISIONS", "EntityTagger", "NerConfig", "NerError"]

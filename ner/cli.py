@@ -10,10 +10,8 @@ from pathlib import Path
 from tqdm import tqdm
 from transformers.utils import logging as hf_logging
 
-from ner.config import MODEL_HELP, PRECISIONS, NerConfig
-from ner.decoding import decode_text
-from ner.errors import NerError
-from ner.formats import FORMATS, ResultWriter
+from ner.config import MODEL_HELP, PRECISIONS, NerConfig, NerError
+from ner.formats import FORMATS, ResultWriter, decode_text
 from ner.tagger import EntityTagger
 
 _FILES_PER_CALL = 64  # files tagged together, so their sentences share batches

@@ -1,4 +1,4 @@
-"""All settings of the ``ner`` package in one place."""
+"""All settings of the ``ner`` package in one place, and the one exception type of the package."""
 
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, get_args
 
-from ner.errors import NerError
+
+class NerError(ValueError):
+    """Bad input or an unusable model; the message is one line meant for the user."""
+
 
 Precision = Literal["auto", "float32", "bfloat16", "int8"]
 PRECISIONS: tuple[str, ...] = get_args(Precision)

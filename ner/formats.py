@@ -1,4 +1,5 @@
-"""Writing tagged texts as JSON lines, CSV or CoNLL."""
+"""Files in and out: bytes from a file or an upload decoded as text (UTF-8 only, binary refused rather than
+guessed), and tagged texts written as JSON lines, CSV or CoNLL."""
 
 from __future__ import annotations
 
@@ -7,11 +8,25 @@ import csv
 import json
 from typing import TextIO
 
+from ner.config import NerError
 from ner.merge import Entity
 from ner.text import segment
 
 FORMATS = ("jsonl", "csv", "conll")
 CSV_FIELDS = ("file", "entity_group", "score", "word", "start", "end")
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 text without a leading byte-order mark (offsets count from the first real character).
+
+    NerError for binary data (NUL bytes) and for anything that is not UTF-8.
+    """
+    if b"\x00" in data:
+        raise NerError("binary file (contains NUL bytes)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise NerError(f"not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start})") from error
 
 
 class ResultWriter:

@@ -24,9 +24,8 @@ from transformers import (
     PreTrainedTokenizerBase,
 )
 
-from ner.config import MODELS, NerConfig, named_model
+from ner.config import MODELS, NerConfig, NerError, named_model
 from ner.encoders import resolve_model_name
-from ner.errors import NerError
 from ner.model_inputs import (
     RANGES_FILE,
     CaseEmbeddingModel,

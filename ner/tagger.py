@@ -13,8 +13,7 @@ import torch
 from tokenizers import Tokenizer
 from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
-from ner.config import NerConfig
-from ner.errors import NerError
+from ner.config import NerConfig, NerError
 from ner.inference import predict
 from ner.merge import Entity, merge_entities
 from ner.model import load_model

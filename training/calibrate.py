@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ner.errors import NerError
+from ner.config import NerError
 from ner.model_inputs import save_ranges
 
 from .calibration import activation_ranges

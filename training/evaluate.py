@@ -18,7 +18,7 @@ from torch.utils.data import DataLoader
 from tqdm.auto import tqdm
 from transformers import DataCollatorForTokenClassification
 
-from ner.errors import NerError
+from ner.config import NerError
 from ner.model_inputs import uses_case_feature
 
 from .conll import LABELS, load_data

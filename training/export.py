@@ -14,7 +14,7 @@ from pathlib import Path
 
 from safetensors.torch import load_file, save_file
 
-from ner.errors import NerError
+from ner.config import NerError
 from ner.model import ADAPTER_CONFIG, ADAPTER_WEIGHTS, is_adapter_dir
 from ner.model_inputs import RANGES_FILE
 

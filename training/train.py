@@ -20,7 +20,7 @@ from tqdm.auto import tqdm
 from transformers import DataCollatorForTokenClassification, get_linear_schedule_with_warmup
 from transformers.trainer_pt_utils import LengthGroupedSampler
 
-from ner.errors import NerError
+from ner.config import NerError
 
 from .checkpoint import load_checkpoint, replace_atomically, save_checkpoint
 from .config import TrainConfig, parse_args
