@@ -20,6 +20,9 @@ class LocalizeConfig:
     # the open-vocabulary analogy among the vectors' organisation words (single words only). Off by default:
     # it turned "Eagles" into "incisors" (benchmarks/localize_quality.py, README).
     organisation_analogy: bool = False
+    # 0 takes the best-ranked candidate; another seed draws one of the best five (the same one for the same
+    # original and seed), so that several rewritten copies of one corpus differ (python -m corpus conll --seed N).
+    seed: int = 0
     # Vectors files are frequency-sorted; replacements come from the most frequent words only, which
     # keeps search fast and avoids rare junk tokens.
     search_vocab: int = 150_000

@@ -73,8 +73,9 @@ class Pool:
 class Ranker:
     """Ranks a pool by ``cos(candidate, entity - source + target) + weight * prior``."""
 
-    def __init__(self, index: VectorIndex, prior_weight: float, alternatives: int) -> None:
+    def __init__(self, index: VectorIndex, prior_weight: float, alternatives: int, seed: int = 0) -> None:
         self.index = index
+        self.seed = seed
         self.prior_weight = prior_weight
         self.alternatives = alternatives
         self.pools = cache(self._pool)
@@ -376,10 +377,16 @@ class Plan:
         # typical of the target; names get more of it than places (whose rank prior already spreads them), and
         # originals the vectors do not know, which all share one query, the most.
         amount = 1.0 if entity is None else (0.6 if usage == "name" else 0.3)
-        prior = (pool.prior if prior is None else prior) + variety(" ".join(words), len(pool.names), amount)
+        jitter = variety(" ".join(words), len(pool.names), amount, self.ranker.seed)
+        prior = (pool.prior if prior is None else prior) + jitter
         ranked, cosines = self.ranker.rank(pool, query.astype(np.float32), used, banned, prior)
         if not ranked:  # every candidate is taken: share the best one rather than keep a foreign word
             ranked, cosines = self.ranker.rank(pool, query.astype(np.float32), set(), banned, prior)
+        if self.ranker.seed:  # a corpus copy draws among the best few instead of taking the best
+            rng = np.random.default_rng(zlib.crc32(f"{self.ranker.seed}:{' '.join(words).lower()}".encode()))
+            chosen = int(rng.integers(len(ranked)))
+            ranked = [ranked[chosen], *ranked[:chosen], *ranked[chosen + 1 :]]
+            cosines = [cosines[chosen], *cosines[:chosen], *cosines[chosen + 1 :]]
         used.add(ranked[0].lower())
         return Pick(ranked[0], kind, pool.label, round(cosines[0], 4), ranked[1:])
 
@@ -439,10 +446,10 @@ def rank_match(size: int, rank: int) -> np.ndarray:
     return np.where(distance <= 1.0, 1.0 - distance, -5.0).astype(np.float32)
 
 
-def variety(original: str, size: int, amount: float = 0.3) -> np.ndarray:
-    """A jitter in [0, amount) per candidate, the same for the same original on every run: originals the
-    vectors do not know ("Campese", "Eyles") would otherwise all get the single most typical candidate."""
-    rng = np.random.default_rng(zlib.crc32(original.lower().encode()))
+def variety(original: str, size: int, amount: float = 0.3, seed: int = 0) -> np.ndarray:
+    """A jitter in [0, amount) per candidate, the same for the same original and seed on every run: originals
+    the vectors do not know ("Campese", "Eyles") would otherwise all get the single most typical candidate."""
+    rng = np.random.default_rng(zlib.crc32(f"{seed}:{original.lower()}".encode()))
     return (amount * rng.random(size)).astype(np.float32)
 
 

@@ -35,7 +35,7 @@ class Localizer:
         self.config = config or LocalizeConfig()
         self.name = name
         self.index = VectorIndex(kv, self.config.search_vocab)
-        self.ranker = Ranker(self.index, self.config.prior_weight, self.config.alternatives)
+        self.ranker = Ranker(self.index, self.config.prior_weight, self.config.alternatives, self.config.seed)
 
     # The open-vocabulary analogy is built on first use (the type filter labels 150k words: ~1 s), since
     # country targets need it only for organisations.

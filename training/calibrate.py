@@ -14,14 +14,16 @@ from ner.config import NerError
 from ner.model_inputs import save_ranges
 
 from .calibration import activation_ranges
-from .conll import load_data
+from .conll import load_data, require_splits
 from .errors import DataError
 from .evaluate import evaluation_loader, load_and_encode
 
 
 def calibrate(model_dir: str, data: str, sentences: int = 512, batch_size: int = 32) -> Path:
     """Ranges over ``sentences`` training sentences spread evenly over the split (documents differ a lot)."""
-    train = load_data(data)["train"]
+    loaded = load_data(data)
+    require_splits(loaded, data, "train")
+    train = loaded["train"]
     step = max(1, len(train) // sentences)
     tokenizer, model, encoded = load_and_encode(model_dir, train.select(range(0, len(train), step)[:sentences]))
     batches = (

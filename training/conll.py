@@ -99,11 +99,22 @@ def dataset_from_sentences(sentences: list[Sentence], split: str) -> Dataset:
 
 
 def load_conll_dir(directory: Path) -> DatasetDict:
+    """The splits whose files the directory holds (a rewritten test set alone is a valid ``--data``)."""
     if not directory.is_dir():
         raise DataError(f"{directory}: data directory not found")
+    present = {split: name for split, name in SPLIT_FILES.items() if (directory / name).is_file()}
+    if not present:
+        raise DataError(f"{directory}: none of {', '.join(SPLIT_FILES.values())} in this directory")
     return DatasetDict(
-        {split: dataset_from_sentences(read_conll(directory / name), split) for split, name in SPLIT_FILES.items()}
+        {split: dataset_from_sentences(read_conll(directory / name), split) for split, name in present.items()}
     )
+
+
+def require_splits(data: DatasetDict, spec: str, *splits: str) -> None:
+    """A one-line DataError naming the file a needed split would come from."""
+    for split in splits:
+        if split not in data:
+            raise DataError(f"{spec}: no {SPLIT_FILES.get(split, split)} (the {split} split is needed)")
 
 
 def load_hub(name: str) -> DatasetDict:

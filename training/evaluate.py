@@ -21,7 +21,7 @@ from transformers import DataCollatorForTokenClassification
 from ner.config import NerError
 from ner.model_inputs import uses_case_feature
 
-from .conll import LABELS, load_data
+from .conll import LABELS, load_data, require_splits
 from .errors import DataError
 from .features import IGNORE, encode_split
 from .modeling import load_tokenizer, load_trained_model
@@ -139,7 +139,9 @@ def format_report(report: dict) -> str:
 
 def evaluate_model_dirs(model_dirs: list[str], data: str, split: str, batch_size: int = 64, limit: int = 0) -> dict:
     """One model's report, or with several the report of their ensemble (averaged probabilities)."""
-    dataset = load_data(data)[split]
+    loaded = load_data(data)
+    require_splits(loaded, data, split)
+    dataset = loaded[split]
     if limit:
         dataset = dataset.select(range(min(limit, len(dataset))))
     if len(model_dirs) > 1:

@@ -24,7 +24,7 @@ from ner.config import NerError
 
 from .checkpoint import load_checkpoint, replace_atomically, save_checkpoint
 from .config import TrainConfig, parse_args
-from .conll import LABELS, load_data
+from .conll import LABELS, load_data, require_splits
 from .distillation import (
     TEACHER_FIELD,
     DistillationCollator,
@@ -98,6 +98,7 @@ def train(cfg: TrainConfig) -> dict:
 
     # 1. Data: a DatasetDict with the hub's features, whichever the source.
     raw = limited(load_data(cfg.data), cfg.limit_sentences)
+    require_splits(raw, cfg.data, "train", "validation")
     say(f"data: {', '.join(f'{split} {len(ds)}' for split, ds in raw.items())} sentences")
 
     # 2. Tokenizer and model; the model's config records what inference must reproduce.
