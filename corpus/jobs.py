@@ -187,16 +187,18 @@ def run(config: CorpusConfig) -> Summary:
     job = Job(config)
     start = manifest.rows
     if not manifest.complete:
-        batches = source.batches(max(start - 1, 0) if config.id_column else start, config.batch_size)
+        lookback = bool(config.id_column and start)  # the last row done comes first, to check its id
+        batches = source.batches(start, config.batch_size, config.shard_rows, lookback)
         with tqdm(total=source.total, initial=start, unit="row", desc=config.job, file=sys.stderr,
                   disable=None, dynamic_ncols=True) as bar:
             first = True
             for table in batches:
                 if first:
                     _check_columns(table, config)
-                    if config.id_column and start:
-                        table = _check_resume_point(table, manifest.shards[-1]["last_id"], config.id_column)
                     first = False
+                    if lookback:
+                        _check_resume_point(table, manifest.shards[-1]["last_id"], config.id_column or "")
+                        continue
                 new, status = job.process(table)
                 writer.write(new, status)
                 bar.update(table.num_rows)
@@ -212,14 +214,13 @@ def _check_columns(table: pa.Table, config: CorpusConfig) -> None:
                               f"{', '.join(table.column_names)})")
 
 
-def _check_resume_point(table: pa.Table, last_id: str | None, id_column: str) -> pa.Table:
-    """The batch without its first row, the last one done, once that row is seen to have the id recorded."""
-    value = table.column(id_column)[0].as_py()
+def _check_resume_point(row: pa.Table, last_id: str | None, id_column: str) -> None:
+    """The last row done must still have the id the manifest recorded for it."""
+    value = row.column(id_column)[0].as_py()
     found = None if value is None else str(value)
     if found != last_id:
         raise CorpusError(f"cannot resume: the last row done had {id_column} {last_id!r}, the input has {found!r} "
                           "there now (has the input changed?)")
-    return table.slice(1)
 
 
 def _fail(i: int, message: str, texts: list[str | None], errors: list[str | None], status: list[str]) -> None:

@@ -43,15 +43,18 @@ _JSON_SUFFIXES = (".jsonl", ".json")
 
 @dataclass
 class Source:
-    """An input: ``batches(start, size)`` yields Arrow tables of ``size`` rows from row ``start`` on."""
+    """An input, read by ``batches`` from any row on."""
 
     name: str
     total: int | None  # rows, where known without reading the input
     tables: Callable[[], Iterator[pa.Table]]  # the whole input, in tables of any size
 
-    def batches(self, start: int, size: int) -> Iterator[pa.Table]:
+    def batches(self, start: int, size: int, shard_rows: int, lookback: bool = False) -> Iterator[pa.Table]:
+        """Tables of up to ``size`` rows from row ``start`` on, none across a multiple of ``shard_rows``: a resumed
+        run tags the very batches an uninterrupted one would. ``lookback``: row ``start - 1`` comes first, alone."""
+        position = start - 1 if lookback else start
         pending: list[pa.Table] = []
-        rows, to_skip = 0, start
+        rows, to_skip = 0, position
         try:
             for table in self.tables():
                 if to_skip:
@@ -61,10 +64,13 @@ class Source:
                     continue
                 pending.append(table.replace_schema_metadata(None))  # datasets' features: wrong once we add columns
                 rows += table.num_rows
-                while rows >= size:
+                while rows:
+                    want = 1 if position < start else min(size, shard_rows - position % shard_rows)
+                    if rows < want:
+                        break
                     whole = pa.concat_tables(pending, promote_options="permissive")
-                    yield whole.slice(0, size)
-                    pending, rows = [whole.slice(size)], rows - size
+                    yield whole.slice(0, want)
+                    pending, rows, position = [whole.slice(want)], rows - want, position + want
         except (pa.ArrowException, OSError, ValueError) as error:
             raise CorpusError(f"{self.name}: cannot read: {_first_line(error)}") from error
         if rows:
@@ -82,6 +88,8 @@ def open_input(name: str, split: str, batch_size: int, text_column: str) -> Sour
         if path.is_dir():
             return _disk_source(path, split, batch_size)
         if path.is_file():
+            if not path.stat().st_size:
+                raise CorpusError(f"{name}: empty file")
             suffix = path.suffix.lower()
             if suffix == ".csv":
                 return _csv_source(path, text_column)
