@@ -102,6 +102,9 @@ def open_input(name: str, split: str, batch_size: int, text_column: str) -> Sour
                               ".parquet or a save_to_disk folder")
         if path.suffix.lower() in (*_JSON_SUFFIXES, ".csv", ".parquet") or not _HUB_ID.fullmatch(name):
             raise CorpusError(f"{name}: no such file or folder")
+        from huggingface_hub.utils import logging as hub_logging
+
+        hub_logging.set_verbosity_error()  # its retries offline: one line from us instead, after them
         stream = datasets.load_dataset(name, split=split, streaming=True)
         splits = stream.info.splits or {}
         total = splits[split].num_examples if split in splits and splits[split].num_examples else None
