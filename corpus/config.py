@@ -1,0 +1,76 @@
+"""Settings of the ``tag`` and ``rewrite`` jobs in one place, and the one error type they raise."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+from ner import PRECISIONS
+
+Job = Literal["tag", "rewrite"]
+JOBS: tuple[str, ...] = get_args(Job)
+OUTPUT_FORMATS = ("parquet", "jsonl", "csv")  # the extension of --output picks one
+
+
+class CorpusError(ValueError):
+    """Bad input, output or settings; the message is one line meant for the user (exit status 2)."""
+
+
+@dataclass(frozen=True)
+class CorpusConfig:
+    job: Job
+    input: str  # a .jsonl/.json, .csv or .parquet file, a save_to_disk folder, or a Hub dataset name
+    output: Path  # a folder named OUT.parquet, OUT.jsonl or OUT.csv: its shards and manifest.json
+    text_column: str = "text"
+    id_column: str | None = None  # checked on --resume: the last row done must still have the id recorded
+    split: str = "train"  # of a Hub dataset or a save_to_disk DatasetDict
+    model: str | None = None  # ner: accurate, fast, a directory or a hub id; None: ner's default
+    precision: str = "auto"
+    batch_size: int = 64  # rows read, tagged and written at a time: what bounds memory
+    shard_rows: int = 10_000  # rows per output shard; a resumed run redoes at most one shard's rows
+    # Longer texts are reported in the error column and skipped. ner has no length limit of its own (long texts
+    # are windowed), so this bounds one row's time and memory; 100k characters is a long book chapter.
+    max_chars: int = 100_000
+    target: str = "India"
+    source: str = "USA"
+    types: tuple[str, ...] = ("PER", "LOC", "ORG")
+    seed: int = 0
+    vectors: str | None = None  # localize's word vectors (None: the embedded GloVe)
+    resume: bool = False
+
+    def __post_init__(self) -> None:
+        if self.job not in JOBS:
+            raise CorpusError(f"job must be one of {', '.join(JOBS)}, got {self.job!r}")
+        if self.precision not in PRECISIONS:
+            raise CorpusError(f"--precision must be one of {', '.join(PRECISIONS)}, got {self.precision!r}")
+        for name in ("batch_size", "shard_rows", "max_chars"):
+            if getattr(self, name) < 1:
+                raise CorpusError(f"--{name.replace('_', '-')} must be at least 1, got {getattr(self, name)}")
+        if self.output_format is None:
+            choices = ", ".join(f"OUT.{fmt}" for fmt in OUTPUT_FORMATS)
+            raise CorpusError(f"--output {self.output}: name it {choices} (the extension picks the format)")
+        if not self.types and self.job == "rewrite":
+            raise CorpusError("--types must name at least one entity type")
+
+    @property
+    def output_format(self) -> str | None:
+        fmt = self.output.suffix.lstrip(".").lower()
+        return fmt if fmt in OUTPUT_FORMATS else None
+
+    def run_settings(self) -> dict[str, Any]:
+        """What a resumed run must share with the run it continues: everything that changes the output rows or
+        where a shard ends. ``batch_size`` may change (it bounds memory only), and so may ``resume``."""
+        settings = asdict(self)
+        free = ["batch_size", "resume", "output"]
+        if self.job == "tag":
+            free += ["target", "source", "types", "seed", "vectors"]
+        for name in free:
+            del settings[name]
+        model = Path(self.model) if self.model else None
+        if model is not None and model.exists():  # a directory: the same one, however it was spelled
+            settings["model"] = str(model.resolve())
+        source = Path(self.input)
+        settings["input"] = str(source.resolve()) if source.exists() else self.input
+        settings["types"] = list(self.types)
+        return settings

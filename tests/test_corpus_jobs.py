@@ -1,0 +1,258 @@
+"""``python -m corpus tag|rewrite``: every input format round trips with its other columns, a killed run resumed
+equals an uninterrupted one row for row, bad rows are reported and the rest done, and misuse is one line, exit 2."""
+
+from __future__ import annotations
+
+import csv
+import json
+from functools import cache
+from glob import glob
+from pathlib import Path
+from typing import Any
+
+import datasets
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from corpus import shards
+from corpus.cli import main
+from localize import Localizer
+from ner import EntityTagger
+
+from .helpers import one_thread, tiny_model_dir
+
+TEXTS = [
+    "My name is Mitchell and I live in Paris.",
+    "Barack Obama visited Chicago with the NBA.",
+    "Angela Merkel met Emmanuel Macron in Berlin. They spoke of Europe.",
+    "The weather in Seattle was grey.",
+    "Microsoft opened an office in Texas.",
+    "Nothing to see here.",
+    "John Smith works for Google in New York.",
+]
+ROWS = [{"id": f"r{i}", "text": text, "lang": "en", "n": i} for i, text in enumerate(TEXTS)]
+FORMATS = ["jsonl", "csv", "parquet", "disk"]
+OUTPUT_OF = {"jsonl": "parquet", "csv": "csv", "parquet": "jsonl", "disk": "parquet"}  # every output format too
+BUILDER = {"parquet": "parquet", "jsonl": "json", "csv": "csv"}
+SMALL = ["--batch-size", "2", "--shard-rows", "4", "--precision", "float32"]  # several batches and shards
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tiny_model_dir(tmp_path_factory.mktemp("tiny"))
+
+
+@pytest.fixture(autouse=True)
+def quick(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """One thread, and the embedded vectors loaded once for the whole module."""
+    monkeypatch.setattr(Localizer, "load", _localizer)
+    with one_thread():
+        yield
+
+
+_load_localizer = Localizer.load
+
+
+@cache
+def _localizer(vectors: Any = None, config: Any = None) -> Localizer:
+    return _load_localizer(vectors, config)
+
+
+def write_input(fmt: str, folder: Path, rows: list[dict[str, Any]]) -> Path:
+    if fmt == "jsonl":
+        path = folder / "in.jsonl"
+        path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    elif fmt == "csv":
+        path = folder / "in.csv"
+        with path.open("w", encoding="utf-8", newline="") as out:
+            writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+    elif fmt == "parquet":
+        path = folder / "in.parquet"
+        pq.write_table(pa.Table.from_pylist(rows), path)
+    else:
+        path = folder / "in_disk"
+        datasets.Dataset.from_list(rows).save_to_disk(str(path))
+    return path
+
+
+def read_output(folder: Path) -> list[dict[str, Any]]:
+    """The shards read back as the help text says, with CSV's JSON cells and numbers parsed for comparison."""
+    fmt = folder.suffix[1:]
+    files = sorted(glob(str(folder / f"part-*.{fmt}")))
+    loaded = datasets.load_dataset(BUILDER[fmt], data_files=files, split="train")
+    rows = loaded.to_list()
+    if fmt == "csv":
+        for row in rows:
+            for key in ("entities", "replacements"):
+                if isinstance(row.get(key), str):
+                    row[key] = json.loads(row[key])
+            if "n" in row:
+                row["n"] = int(row["n"])
+    return rows
+
+
+def run(*argv: str) -> int:
+    return main([str(a) for a in argv])
+
+
+def rounded(entities: list[list[dict]]) -> list[list[dict]]:
+    """Scores to 4 places: batches of other sizes pad differently, which moves the last digits."""
+    return [[{**e, "score": round(e["score"], 4)} for e in row] for row in entities]
+
+
+def expected_entities(tiny: Path, texts: list[str]) -> list[list[dict]]:
+    """Tagged in the batches of SMALL: a random tiny model's near-even labels can flip with the padding."""
+    tagger = EntityTagger.load(str(tiny))
+    return [entities for i in range(0, len(texts), 2) for entities in tagger(texts[i : i + 2])]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_tag_round_trips_every_format_with_other_columns(tiny: Path, tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / f"out.{OUTPUT_OF[fmt]}"
+    assert run("tag", write_input(fmt, tmp_path, ROWS), "--output", out, "--model", tiny, *SMALL) == 0
+    rows = read_output(out)
+    assert [{k: row[k] for k in ("id", "text", "lang", "n")} for row in rows] == ROWS
+    assert rounded([row["entities"] for row in rows]) == rounded(expected_entities(tiny, TEXTS))
+    assert all(row["error"] in (None, "") for row in rows)
+    assert len(json.loads((out / "manifest.json").read_text())["shards"]) == 2
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_rewrite_round_trips_every_format(tiny: Path, tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / f"out.{OUTPUT_OF[fmt]}"
+    argv = ["rewrite", write_input(fmt, tmp_path, ROWS), "--output", out, "--model", tiny, "--target", "India"]
+    assert run(*argv, *SMALL) == 0
+    rows = read_output(out)
+    assert [{k: row[k] for k in ("id", "text", "lang", "n")} for row in rows] == ROWS
+    localizer = _localizer()
+    for row, entities in zip(rows, expected_entities(tiny, TEXTS), strict=True):
+        result = localizer.rewrite(row["text"], entities, target="India", source="USA", types=("PER", "LOC", "ORG"))
+        assert row["rewritten"] == result.text
+        assert [r["replacement"] for r in row["replacements"]] == [r.replacement for r in result.replacements]
+        json.dumps(row["replacements"])
+
+
+def test_rewrite_takes_the_entities_column_without_tagging(tmp_path: Path) -> None:
+    rows = [
+        {"id": 1, "text": "I live in Paris.", "entities": [{"entity_group": "LOC", "start": 10, "end": 15,
+                                                            "score": 0.9, "word": "Paris"}]},
+        {"id": 2, "text": "Nobody here.", "entities": []},
+    ]
+    out = tmp_path / "out.jsonl"
+    # A model that does not exist: loading it would fail the run, so no tagger is loaded.
+    argv = ["rewrite", write_input("jsonl", tmp_path, rows), "--output", out, "--target", "India"]
+    assert run(*argv, "--model", tmp_path / "no-such-model") == 0
+    paris, nobody = read_output(out)
+    assert paris["entities"] == rows[0]["entities"]
+    assert "Paris" not in paris["rewritten"] and paris["rewritten"].startswith("I live in ")
+    assert paris["replacements"][0]["original"] == "Paris" and paris["replacements"][0]["replacement"]
+    assert nobody["rewritten"] == "Nobody here." and nobody["replacements"] == []
+
+
+@pytest.mark.parametrize("listed", [True, False], ids=["after-manifest", "before-manifest"])
+def test_a_killed_run_resumed_equals_an_uninterrupted_one(
+    tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, listed: bool
+) -> None:
+    """Killed once the second shard is renamed into place, with the manifest updated or not yet."""
+    source = write_input("jsonl", tmp_path, ROWS * 3)  # 21 rows: 6 shards of 4 (the last of 1)
+    argv = ["rewrite", source, "--model", tiny, "--target", "India", "--id-column", "id", *SMALL]
+    whole, resumed = tmp_path / "whole.parquet", tmp_path / "resumed.parquet"
+    assert run(*argv, "--output", whole) == 0
+
+    real_save = shards.Manifest.save
+
+    def save_then_die(self: shards.Manifest, folder: Path) -> None:
+        if len(self.shards) == 2 and not listed:
+            raise KeyboardInterrupt
+        real_save(self, folder)
+        if len(self.shards) == 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(shards.Manifest, "save", save_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        run(*argv, "--output", resumed)
+    monkeypatch.setattr(shards.Manifest, "save", real_save)
+    assert (resumed / "part-00001.parquet").exists()
+    assert run(*argv, "--output", resumed, "--resume") == 0
+    assert read_output(resumed) == read_output(whole)
+    assert not list(resumed.glob("*.tmp"))
+    manifest = json.loads((resumed / "manifest.json").read_text())
+    assert manifest["complete"] and [s["rows"] for s in manifest["shards"]] == [4, 4, 4, 4, 4, 1]
+
+
+def test_bad_rows_are_reported_and_the_rest_done(tiny: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    rows = [
+        {"id": 0, "text": TEXTS[0]},
+        {"id": 1, "text": None},
+        {"id": 2, "text": 5},
+        {"id": 3, "text": "  "},
+        {"id": 4, "text": "x" * 81},
+        {"id": 5, "text": TEXTS[1]},
+    ]
+    out = tmp_path / "out.jsonl"
+    assert run("tag", write_input("jsonl", tmp_path, rows), "--output", out, "--model", tiny, "--max-chars", 80) == 1
+    errors = [row["error"] for row in read_output(out)]
+    assert errors[0] is None and errors[5] is None
+    assert [e.split(":")[0] for e in errors[1:5]] == ["skipped"] * 4
+    assert "null" in errors[1] and "int" in errors[2] and "empty" in errors[3] and "--max-chars" in errors[4]
+    assert [len(row["entities"] or []) > 0 for row in read_output(out)][1:5] == [False] * 4
+    assert "2 rows done, 4 skipped, 0 failed" in capsys.readouterr().err.strip().splitlines()[-1]
+
+
+def test_invalid_utf8_in_a_csv_row_is_reported(tiny: Path, tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_bytes(b"id,text\n1,Paris is big\n2,caf\xe9 au lait\n3,\"two\nlines\"\n")
+    out = tmp_path / "out.csv"
+    assert run("tag", source, "--output", out, "--model", tiny) == 1
+    rows = read_output(out)
+    assert [row["id"] for row in rows] == [1, 2, 3]
+    assert rows[1]["error"].startswith("skipped: not UTF-8 (byte 0xe9")
+    assert rows[0]["error"] is None and rows[2]["error"] is None and rows[2]["text"] == "two\nlines"
+
+
+def test_resume_with_other_settings_is_refused(tiny: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    source, out = write_input("jsonl", tmp_path, ROWS), tmp_path / "out.parquet"
+    assert run("tag", source, "--output", out, "--model", tiny) == 0
+    capsys.readouterr()
+    assert run("tag", source, "--output", out, "--model", tiny, "--max-chars", 10, "--resume") == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "max_chars=100000, not 10" in err
+    assert run("tag", source, "--output", out, "--model", tiny) == 2  # no --resume: an existing run is kept
+    assert "--resume" in capsys.readouterr().err
+    assert run("tag", source, "--output", out, "--model", tiny, "--batch-size", 3, "--resume") == 0  # memory only
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda d: d / "missing.jsonl", "no such file or folder"),
+        (lambda d: (d / "in.txt").write_text("hi") and d / "in.txt", "unknown input format .txt"),
+        (lambda d: (d / "folder").mkdir() or d / "folder", "not one written by datasets' save_to_disk"),
+    ],
+)
+def test_a_bad_input_is_one_line_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture, make: Any, message: str) -> None:
+    assert run("tag", make(tmp_path), "--output", tmp_path / "out.parquet") == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err
+
+
+def test_an_output_without_a_known_extension_is_one_line_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    assert run("tag", write_input("jsonl", tmp_path, ROWS), "--output", tmp_path / "out.xlsx") == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "OUT.parquet" in err
+
+
+def test_resume_on_a_changed_input_is_refused(tiny: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    source, out = write_input("jsonl", tmp_path, ROWS), tmp_path / "out.jsonl"
+    assert run("tag", source, "--output", out, "--model", tiny, "--id-column", "id", *SMALL) == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["shards"], manifest["complete"] = manifest["shards"][:1], False  # as if killed after one shard
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    write_input("jsonl", tmp_path, [{**row, "id": row["id"] + "x"} for row in ROWS])
+    capsys.readouterr()
+    assert run("tag", source, "--output", out, "--model", tiny, "--id-column", "id", *SMALL, "--resume") == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "has the input changed" in err
