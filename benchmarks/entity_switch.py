@@ -1,0 +1,81 @@
+"""How well each shipped model reads the entities ``localize`` writes: strict F1 on CoNLL++ test and on its
+``python -m corpus conll`` copy for each target country, per type, one table.
+
+    python benchmarks/entity_switch.py [--data DIR] [--models fast] [--source USA] [--seed 0]
+                                       [--targets India,Japan,Brazil,Germany,Nigeria,Vietnam,Indonesia,Mexico]
+
+The copy changes only what ``localize`` replaces (people, places of the source country and of countries the text
+does not name, organisations named after them); "replaced" says how many of the gold PER/LOC/ORG entities that
+was. seqeval, strict IOB2, as ``python -m training.evaluate``.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from common import benchmark_parser, data_file, print_header  # benchmarks/ is on sys.path
+
+from corpus.conll import read_documents, rewrite_document, write_documents
+from localize import LocalizeConfig, Localizer
+from ner.config import NerError
+from ner.model import resolve_location
+from training.evaluate import evaluate_model_dirs
+
+TYPES = ("PER", "LOC", "ORG", "MISC")
+
+
+def switched_copy(test: Path, target: str, source: str, localizer: Localizer, folder: Path) -> float:
+    """Write the target's copy of ``test`` as ``folder/test.txt``; returns the share of PER/LOC/ORG replaced."""
+    documents, replaced, total = [], 0, 0
+    for document in read_documents(test):
+        new, records = rewrite_document(document, localizer, target, source, ("PER", "LOC", "ORG"))
+        documents.append(new)
+        replaced += sum(r.replacement is not None for r in records if r.entity_group != "MISC")
+        total += sum(r.entity_group != "MISC" for r in records)
+    folder.mkdir(parents=True, exist_ok=True)
+    write_documents(documents, folder / "test.txt")
+    return replaced / max(total, 1)
+
+
+def row(model: str, data: str, report: dict, original: dict | None, replaced: str) -> str:
+    cells = [f"{100 * report['f1']:.2f}"]
+    if original is not None:
+        cells[0] += f" ({100 * (report['f1'] - original['f1']):+.2f})"
+    cells += [f"{100 * report['per_type'][t]['f1-score']:.2f}" for t in TYPES]
+    return f"| {model} | {data} | {replaced} | " + " | ".join(cells) + " |"
+
+
+def main() -> int:
+    parser = benchmark_parser(__doc__)
+    parser.add_argument("--models", default="fast", help="named models or folders, comma-separated")
+    parser.add_argument("--targets", default="India,Japan,Brazil,Germany,Nigeria,Vietnam,Indonesia,Mexico")
+    parser.add_argument("--source", default="USA")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    test = data_file(args.data, "test")
+    print_header("entity_switch")
+    localizer = Localizer.load(config=LocalizeConfig(seed=args.seed))
+    try:
+        models = {name: resolve_location(name) for name in args.models.split(",")}
+    except NerError as error:
+        sys.exit(f"entity_switch.py: {error}")
+    print("| model | test set | PER/LOC/ORG replaced | F1 (vs original) | PER | LOC | ORG | MISC |")
+    print("|---|---|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as scratch:
+        copies = {
+            target: switched_copy(test, target, args.source, localizer, Path(scratch) / target)
+            for target in args.targets.split(",")
+        }
+        for name, location in models.items():
+            original = evaluate_model_dirs([location], str(args.data), "test")
+            print(row(name, "CoNLL++ test", original, None, "-"), flush=True)
+            for target, share in copies.items():
+                report = evaluate_model_dirs([location], str(Path(scratch) / target), "test")
+                print(row(name, f"for {target}", report, original, f"{share:.0%}"), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
