@@ -21,6 +21,7 @@ from corpus.conll import read_documents, rewrite_document, write_documents
 from localize import LocalizeConfig, Localizer
 from ner.config import NerError
 from ner.model import resolve_location
+from training.errors import DataError
 from training.evaluate import evaluate_model_dirs
 
 TYPES = ("PER", "LOC", "ORG", "MISC")
@@ -48,6 +49,14 @@ def row(model: str, data: str, report: dict, original: dict | None, replaced: st
 
 
 def main() -> int:
+    try:
+        return audit()
+    except (OSError, NerError, DataError) as error:  # a model that cannot be loaded: one line
+        lines = str(error).strip().splitlines()
+        sys.exit(f"entity_switch.py: {lines[0] if lines else type(error).__name__}")
+
+
+def audit() -> int:
     parser = benchmark_parser(__doc__)
     parser.add_argument("--models", default="fast", help="named models or folders, comma-separated")
     parser.add_argument("--targets", default="India,Japan,Brazil,Germany,Nigeria,Vietnam,Indonesia,Mexico")
@@ -57,10 +66,7 @@ def main() -> int:
     test = data_file(args.data, "test")
     print_header("entity_switch")
     localizer = Localizer.load(config=LocalizeConfig(seed=args.seed))
-    try:
-        models = {name: resolve_location(name) for name in args.models.split(",")}
-    except NerError as error:
-        sys.exit(f"entity_switch.py: {error}")
+    models = {name: resolve_location(name) for name in args.models.split(",")}
     print("| model | test set | PER/LOC/ORG replaced | F1 (vs original) | PER | LOC | ORG | MISC |")
     print("|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as scratch:
