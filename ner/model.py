@@ -23,6 +23,7 @@ from transformers import (
     PreTrainedModel,
     PreTrainedTokenizerBase,
 )
+from transformers.utils import logging as hf_logging
 
 from ner.config import MODELS, NerConfig, NerError, named_model
 from ner.encoders import resolve_model_name
@@ -42,9 +43,7 @@ _HUB_ID = re.compile(r"\w[\w.-]*(/\w[\w.-]*)?")
 _PLACEHOLDER_LABEL = re.compile(r"LABEL_\d+")
 
 
-def load_model(
-    source: str | Path | None, config: NerConfig
-) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
+def load_model(source: str | Path | None, config: NerConfig) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
     """Model (eval mode, on ``config.device``, in ``config.precision``, ``auto`` resolved for this CPU) and
     fast tokenizer. ``source``: a name of ``ner.config.MODELS``, a directory or a hub id; None: the default."""
     location = resolve_location(source)
@@ -54,9 +53,7 @@ def load_model(
     except NerError:
         raise
     except (OSError, ValueError, KeyError, RuntimeError) as error:
-        raise NerError(
-            f"cannot load a token-classification model from {location}: {_first_line(error)}"
-        ) from error
+        raise NerError(f"cannot load a token-classification model from {location}: {_first_line(error)}") from error
     check_model(model, tokenizer, missing, location)
     model.eval()
     precision = resolve_precision(config.precision)
@@ -97,17 +94,20 @@ def load_adapter(directory: str | Path) -> nn.Module:
     config = AutoConfig.from_pretrained(directory)
     labels = [config.id2label[index] for index in range(config.num_labels)]
     name = adapter_base_name(directory)
-    base = base_model(name, labels, uses_case_feature(config), getattr(config, "context_tokens", 0) or 0)
+    context = getattr(config, "context_tokens", 0) or 0
+    base = base_model(name, labels, uses_case_feature(config), context, quiet=True)
     wanted, built = getattr(config, "case_feature", None), getattr(base.config, "case_feature", None)
     if wanted != built:
         raise NerError(f"adapter at {directory} was trained with case feature {wanted}, its base {name} gives {built}")
     return PeftModel.from_pretrained(base, str(directory)).merge_and_unload().eval()
 
 
-def base_model(name: str, labels: list[str], case_feature: bool, context_tokens: int) -> nn.Module:
+def base_model(name: str, labels: list[str], case_feature: bool, context_tokens: int, quiet: bool = False) -> nn.Module:
     """The encoder ``name`` (a short name of ``ner.encoders``, a directory or a hub id) in float32 with a
     token-classification head for ``labels`` (an existing trained head must match them), ``context_tokens``
-    recorded, and the case feature added when asked: what training fine-tunes, and what an adapter goes onto."""
+    recorded, and the case feature added when asked: what training fine-tunes, and what an adapter goes onto.
+    ``quiet``: no transformers load report (under an adapter the fresh head is replaced at once, so its
+    "newly initialized" table would only alarm)."""
     path = resolve_model_name(name)
     config = AutoConfig.from_pretrained(path)
     trained_head = has_trained_labels(config)
@@ -120,9 +120,15 @@ def base_model(name: str, labels: list[str], case_feature: bool, context_tokens:
     config.label2id = {label: index for index, label in enumerate(labels)}
     config.context_tokens = context_tokens
     # A placeholder head (LABEL_0, LABEL_1, ...) is replaced by a fresh one of the right size.
-    model = AutoModelForTokenClassification.from_pretrained(
-        path, config=config, ignore_mismatched_sizes=not trained_head, dtype=torch.float32
-    )
+    verbosity = hf_logging.get_verbosity()
+    if quiet:
+        hf_logging.set_verbosity_error()
+    try:
+        model = AutoModelForTokenClassification.from_pretrained(
+            path, config=config, ignore_mismatched_sizes=not trained_head, dtype=torch.float32
+        )
+    finally:
+        hf_logging.set_verbosity(verbosity)
     if has_case_embedding(path):
         return CaseEmbeddingModel.from_pretrained(model, path)
     if not case_feature or uses_case_feature(config):
@@ -153,9 +159,7 @@ def resolve_location(source: str | Path | None) -> str:
     raise NerError(f"no model directory at {source}")
 
 
-def check_model(
-    model: nn.Module, tokenizer: PreTrainedTokenizerBase, missing: object, location: str
-) -> None:
+def check_model(model: nn.Module, tokenizer: PreTrainedTokenizerBase, missing: object, location: str) -> None:
     """Refuse models that cannot tag raw text: slow tokenizer, no entity labels, untrained head."""
     if not tokenizer.is_fast:
         raise NerError(f"model at {location} has no fast tokenizer (needed for character offsets)")
@@ -164,9 +168,7 @@ def check_model(
         raise NerError(f"model at {location} has no token-classification labels in config.id2label: {labels}")
     untrained = [key for key in missing if "classifier" in key]
     if untrained:
-        raise NerError(
-            f"model at {location} has no trained classification head (missing {', '.join(untrained)})"
-        )
+        raise NerError(f"model at {location} has no trained classification head (missing {', '.join(untrained)})")
 
 
 def _activation_ranges(location: str) -> dict[str, torch.Tensor] | None:
