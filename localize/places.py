@@ -92,17 +92,27 @@ def _recognize_name(surface: str) -> Recognized | None:
     key = normalize(plain(surface))
     region = _world_regions().get(key)
     cities = _world_cities().get(key, ())
-    if not cities and region is None and key in _alternate_names():
-        cities = (_alternate_names()[key],)
+    known_as = _alternate_names().get(key)  # "New York" is GeoNames' "New York City", "Calcutta" Kolkata
+    if known_as is not None and (not cities or known_as.population > 10 * cities[0].population):
+        cities = (known_as,)
     if cities:
         best = cities[0]
-        if region is not None and region.country != best.country:
+        if region is not None and _region_over_city(region, best):
             return Recognized("region", region)
         parent = district_of(best)
         if parent is not None:
             return Recognized("district", best, parent=parent.name)
         return Recognized("city", best)
     return Recognized("region", region) if region is not None else None
+
+
+def _region_over_city(region: Place, city: Place) -> bool:
+    """Whether a name borne by both means the region: the state of Oregon, not the Ohio town of 20,000; the
+    city of Portland, Oregon, not the Jamaican parish; Washington and New York the cities. A region of the city's
+    own country wins unless the city is a capital or has 500,000 people; a foreign one unless it has 100,000."""
+    if region.country == city.country:
+        return not city.capital and city.population < 500_000
+    return city.population < 100_000
 
 
 def _sub_spans(n: int) -> list[tuple[int, int]]:
@@ -200,11 +210,14 @@ def _world_cities() -> dict[str, tuple[Place, ...]]:
 
 @cache
 def _alternate_names() -> dict[str, Place]:
-    """Lower-case alternate Latin name ("Bombay") -> the most populous city known by it; read only for names
-    no city bears (building it takes a second)."""
+    """Lower-case alternate Latin name ("Bombay", "New York") -> the most populous city of 100,000 people or
+    more known by it (smaller towns' alternate names are mostly transliterations nobody writes in English);
+    read only for names no city bears."""
     alternates: dict[str, Place] = {}
     for code, rows in _rows_by_country().items():
         for place, row in zip(_cities_by_country()[code], rows, strict=True):
+            if place.population < 100_000:
+                break  # rows are sorted by population
             for other in row.get("alternatenames", ()):
                 if other.isascii() and len(other) >= 4 and other[:1].isupper() and not other.isupper():  # no codes
                     known = alternates.setdefault(normalize(other), place)

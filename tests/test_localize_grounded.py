@@ -200,3 +200,19 @@ def test_districts_are_not_cities_of_their_own() -> None:
     assert wimbledon.kind == "district" and wimbledon.parent == "London"
     assert all(c.name != "Dharavi" for c in places.cities_of("IN"))
     assert places.recognize(["Bombay"]).place.name == "Mumbai"
+
+
+def test_a_name_borne_by_a_region_and_a_city_means_the_more_prominent() -> None:
+    assert places.recognize(["Oregon"]).kind == "region"  # not the Ohio town of 20,000
+    portland = places.recognize(["Portland"])
+    assert portland.kind == "city" and portland.place.country == "US"  # not the Jamaican parish
+    new_york = places.recognize(["New", "York"])
+    assert new_york.kind == "city" and new_york.place.name == "New York City"
+    assert places.recognize(["Calcutta"]).place.name == "Kolkata"
+    assert places.recognize(["Washington"]).kind == "city"
+
+
+def test_a_city_and_its_state_both_move(loc: Localizer) -> None:
+    text = "They opened a bakery in Portland, Oregon."
+    result, new = rewrite(loc, text, ("LOC", "Portland"), ("LOC", "Oregon"))
+    assert is_city_of(new[0], "India") and is_region_of(new[1], "India"), new
