@@ -18,6 +18,7 @@ import json
 import sys
 from collections import Counter
 from dataclasses import asdict, dataclass, fields
+from functools import cached_property
 from typing import Any
 
 import pyarrow as pa
@@ -56,28 +57,22 @@ class Job:
 
     def __init__(self, config: CorpusConfig):
         self.config = config
-        self._tagger: Any = None
-        self._localizer: Localizer | None = None
 
-    @property
+    @cached_property
     def tagger(self) -> Any:
-        if self._tagger is None:
-            from ner import EntityTagger, NerConfig, NerError
+        from ner import EntityTagger, NerConfig, NerError
 
-            try:
-                self._tagger = EntityTagger.load(self.config.model, NerConfig(precision=self.config.precision))
-            except NerError as error:
-                raise CorpusError(str(error)) from error
-        return self._tagger
+        try:
+            return EntityTagger.load(self.config.model, NerConfig(precision=self.config.precision))
+        except NerError as error:
+            raise CorpusError(str(error)) from error
 
-    @property
+    @cached_property
     def localizer(self) -> Localizer:
-        if self._localizer is None:
-            try:
-                self._localizer = Localizer.load(self.config.vectors, LocalizeConfig(seed=self.config.seed))
-            except LocalizeError as error:
-                raise CorpusError(str(error)) from error
-        return self._localizer
+        try:
+            return Localizer.load(self.config.vectors, LocalizeConfig(seed=self.config.seed))
+        except LocalizeError as error:
+            raise CorpusError(str(error)) from error
 
     def process(self, table: pa.Table) -> tuple[pa.Table, list[str]]:
         """The batch with its new columns, and each row's outcome: done, skipped or failed."""

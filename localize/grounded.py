@@ -22,7 +22,7 @@ import math
 import re
 import zlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 import numpy as np
@@ -214,7 +214,7 @@ class Plan:
             self.places[key] = self._place(place, surface)
         outcome = self.places[key]
         if isinstance(outcome, Pick) and not _abbreviation(surface):  # "USA" -> "India", not "INDIA"
-            return Pick(match_casing(surface, outcome.text, False), *_rest(outcome))
+            return replace(outcome, text=match_casing(surface, outcome.text, False))
         return outcome
 
     def _place(self, place: Place, surface: str) -> Outcome:
@@ -292,7 +292,7 @@ class Plan:
         role = self.roles.get(word.lower()) or guess_role(word)
         picked = self._given(word, names.gender_of(word)) if role == "first" else self._surname(word)
         follows = self.full_forms.get(word.lower())
-        return Pick(match_casing(word, picked.text, False), *_rest(picked)[:-1], follows)
+        return replace(picked, text=match_casing(word, picked.text, False), follows=follows)
 
     def _split(self, words: list[str]) -> tuple[list[str], list[str]]:
         """(given names, surname words): the last word and its particles ("van Gogh") are the surname, unless
@@ -342,7 +342,7 @@ class Plan:
             if self.source is None or found.place.country != self.source.code:
                 return Kept(f"named after {found.place.name}, outside {self._source_name()}: kept")
             outcome = self.place(found.place, surface)
-            return Pick(outcome.text, "organisation", *_rest(outcome)[1:]) if isinstance(outcome, Pick) else outcome
+            return replace(outcome, kind="organisation") if isinstance(outcome, Pick) else outcome
         inside = places.place_inside(words, self.common) if len(words) > 1 else None
         if inside is not None:
             return self._around(words, inside[0].place, inside[1], "organisation")
@@ -416,10 +416,6 @@ def _abbreviation(surface: str) -> bool:
     return surface.isupper() and (len(letters) <= 3 or "." in surface)
 
 
-def _rest(pick: Pick) -> tuple:
-    return pick.kind, pick.pool, pick.score, pick.alternatives, pick.follows
-
-
 def guess_role(word: str) -> str:
     """ "first" or "surname" for a lone name: the role in which it is more frequent anywhere."""
     first, family = names.first_name_rank(word), names.surname_rank(word)
@@ -432,8 +428,13 @@ def guess_role(word: str) -> str:
 
 def source_rank(place: Place) -> int:
     """The rank of a city among its own country's cities that are not districts."""
-    towns = places.cities_of(place.country)
-    return next((city.rank for city in towns if city.name == place.name), len(towns))
+    ranks = _town_ranks(place.country)
+    return ranks.get(place.name, len(ranks))
+
+
+@cache
+def _town_ranks(code: str) -> dict[str, int]:
+    return {city.name: city.rank for city in reversed(places.cities_of(code))}  # the first of a name wins
 
 
 def rank_match(size: int, rank: int) -> np.ndarray:
