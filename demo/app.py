@@ -74,7 +74,7 @@ def _rewrite_tab(engine: Engine) -> None:
                 source = gr.Textbox(config.source, label="Source context")
             types = gr.CheckboxGroup(list(config.entity_types), value=list(config.types), label="Entity types to swap")
             type_check = gr.Checkbox(
-                config.type_check, label="Keep only candidates the NER model tags as the same type (slower)"
+                config.type_check, label="NER type check of candidates (slower; targets that name no country)"
             )
             button = gr.Button("Rewrite", variant="primary")
             gr.Examples([[example] for example in EXAMPLES], inputs=[text])

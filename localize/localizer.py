@@ -69,7 +69,9 @@ class Localizer:
     ) -> RewriteResult:
         """Replace the entities of ``text`` (Hugging Face pipeline dicts) of the selected ``types`` with their
         counterparts in ``target``, seen from ``source``. A target that names a country draws on that country's
-        real cities, regions and names; any other word uses the open-vocabulary analogy."""
+        real cities, regions and names; any other word uses the open-vocabulary analogy. ``type_checker`` (a
+        tagger) vets the open-vocabulary analogy's candidates; grounded candidates are real things of the kind
+        already, so it is not consulted for them."""
         if not isinstance(text, str):
             raise LocalizeError(f"text must be a string, not {type(text).__name__}")
         target, source = target or self.config.target, source or self.config.source
@@ -77,7 +79,7 @@ class Localizer:
         selected = set(self.config.types if types is None else types)
         country = find_country(target) if self.config.grounded else None
         if country is not None:
-            return self._rewrite_grounded(text, mentions, selected, country, source, type_checker)
+            return self._rewrite_grounded(text, mentions, selected, country, source)
         anchors = self.search.anchors(target, source)
         chosen = self._choose(
             text, [m for m in mentions if m.entity_group in selected], anchors, type_checker
@@ -95,7 +97,6 @@ class Localizer:
         selected: set[str],
         target: Country,
         source_word: str,
-        checker: TypeChecker | None,
     ) -> RewriteResult:
         source = find_country(source_word)
         same = source is not None and source.code == target.code
