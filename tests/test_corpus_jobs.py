@@ -137,8 +137,11 @@ def test_rewrite_round_trips_every_format(tiny: Path, tmp_path: Path, fmt: str) 
 
 def test_rewrite_takes_the_entities_column_without_tagging(tmp_path: Path) -> None:
     rows = [
-        {"id": 1, "text": "I live in Paris.", "entities": [{"entity_group": "LOC", "start": 10, "end": 15,
-                                                            "score": 0.9, "word": "Paris"}]},
+        {
+            "id": 1,
+            "text": "I live in Paris.",
+            "entities": [{"entity_group": "LOC", "start": 10, "end": 15, "score": 0.9, "word": "Paris"}],
+        },
         {"id": 2, "text": "Nobody here.", "entities": []},
     ]
     out = tmp_path / "out.jsonl"
@@ -204,7 +207,7 @@ def test_bad_rows_are_reported_and_the_rest_done(tiny: Path, tmp_path: Path, cap
 
 def test_invalid_utf8_in_a_csv_row_is_reported(tiny: Path, tmp_path: Path) -> None:
     source = tmp_path / "in.csv"
-    source.write_bytes(b"id,text\n1,Paris is big\n2,caf\xe9 au lait\n3,\"two\nlines\"\n")
+    source.write_bytes(b'id,text\n1,Paris is big\n2,caf\xe9 au lait\n3,"two\nlines"\n')
     out = tmp_path / "out.csv"
     assert run("tag", source, "--output", out, "--model", tiny) == 1
     rows = read_output(out)

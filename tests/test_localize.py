@@ -46,9 +46,7 @@ def ents(text: str, *items: tuple[str, str], start: int = 0) -> list[dict]:
     out, cursor = [], start
     for group, word in items:
         begin = text.index(word, cursor)
-        out.append(
-            {"entity_group": group, "word": word, "start": begin, "end": begin + len(word), "score": 0.9}
-        )
+        out.append({"entity_group": group, "word": word, "start": begin, "end": begin + len(word), "score": 0.9})
         cursor = begin + len(word)
     return out
 
@@ -198,9 +196,7 @@ def test_text_outside_replaced_spans_is_byte_identical(tiny: Localizer, pieces: 
     for filler, word in pieces:
         text += filler + " "
         group = "LOC" if word in ("Paris", "New York") else "PER"
-        entities.append(
-            {"entity_group": group, "word": word, "start": len(text), "end": len(text) + len(word)}
-        )
+        entities.append({"entity_group": group, "word": word, "start": len(text), "end": len(text) + len(word)})
         text += word
     text += tail
     result = tiny.rewrite(text, entities)
@@ -299,9 +295,7 @@ def test_injected_type_checker_is_batched_and_decides(tiny: Localizer) -> None:
         for t in texts:  # only "Mumbai" reads as a place to this checker
             i = t.find("Mumbai")
             out.append(
-                [{"entity_group": "LOC", "start": i, "end": i + 6, "score": 1.0, "word": "Mumbai"}]
-                if i >= 0
-                else []
+                [{"entity_group": "LOC", "start": i, "end": i + 6, "score": 1.0, "word": "Mumbai"}] if i >= 0 else []
             )
         return out
 
@@ -366,18 +360,13 @@ def test_cli_with_entities_file(tmp_path, tiny_file: str, capsys: pytest.Capture
 def test_cli_missing_vectors_is_one_line(tmp_path, capsys: pytest.CaptureFixture) -> None:
     (tmp_path / "in.txt").write_text("Paris")
     (tmp_path / "e.jsonl").write_text(json.dumps({"entities": ents("Paris", ("LOC", "Paris"))}))
-    code = cli_main(
-        [str(tmp_path / "in.txt"), "--entities", str(tmp_path / "e.jsonl"), "--vectors", "/x/y.bin"]
-    )
+    code = cli_main([str(tmp_path / "in.txt"), "--entities", str(tmp_path / "e.jsonl"), "--vectors", "/x/y.bin"])
     assert code == 2
     assert capsys.readouterr().err == "error: vectors file not found: /x/y.bin\n"
 
 
 def test_package_never_imports_ner() -> None:
-    code = (
-        "import sys, localize, localize.cli\n"
-        "assert not any(m.split('.')[0] in ('ner', 'demo') for m in sys.modules)"
-    )
+    code = "import sys, localize, localize.cli\nassert not any(m.split('.')[0] in ('ner', 'demo') for m in sys.modules)"
     subprocess.run([sys.executable, "-c", code], check=True)
 
 

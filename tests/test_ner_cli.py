@@ -75,9 +75,7 @@ def test_stdin(model: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Captu
     assert record["file"] == "-" and isinstance(record["entities"], list)
 
 
-def test_csv_has_a_row_per_entity(
-    model: str, files: dict[str, str], capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_csv_has_a_row_per_entity(model: str, files: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
     main([files["good"], files["empty"], "--model", model, "--format", "csv"])
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     main([files["good"], "--model", model])

@@ -61,9 +61,7 @@ def test_no_labels_no_entities() -> None:
 
 
 def test_entities_use_the_pipeline_format_and_exact_offsets() -> None:
-    entities = merge_entities(
-        TEXT, WORDS, ["B-PER", "I-PER", "O", "B-PER", "I-PER", "O", "B-LOC", "O"], [0.5] * 8
-    )
+    entities = merge_entities(TEXT, WORDS, ["B-PER", "I-PER", "O", "B-PER", "I-PER", "O", "B-LOC", "O"], [0.5] * 8)
     for entity in entities:
         assert set(entity) == {"entity_group", "score", "word", "start", "end"}
         assert TEXT[entity["start"] : entity["end"]] == entity["word"]

@@ -123,9 +123,7 @@ def test_int8_quantizes_every_linear_layer_with_the_cpus_activation_bits(
     assert all(TEXT[e["start"] : e["end"]] == e["word"] for e in tagger(TEXT))
 
 
-def test_kernel_library_settings_cap_what_the_cpu_can_do(
-    monkeypatch: pytest.MonkeyPatch, fresh_cpu_info: None
-) -> None:
+def test_kernel_library_settings_cap_what_the_cpu_can_do(monkeypatch: pytest.MonkeyPatch, fresh_cpu_info: None) -> None:
     monkeypatch.setenv("FBGEMM_ENABLE_INSTRUCTIONS", "AVX2")
     monkeypatch.setenv("ONEDNN_MAX_CPU_ISA", "avx512_core")
     capped = cpu_info()

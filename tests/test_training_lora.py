@@ -194,3 +194,27 @@ def test_a_resumed_lora_run_equals_an_uninterrupted_one(models, tmp_path):
     assert expected.keys() == resumed.keys() and any("lora_B" in name for name in expected)
     for name, tensor in expected.items():
         torch.testing.assert_close(resumed[name], tensor, rtol=1e-4, atol=1e-5)
+
+
+def test_a_run_continued_from_an_adapter_starts_from_its_weights(models, tmp_path):
+    model, folder = adapter_folder(models, "mpnet", tmp_path / "first")
+    data = write_conll_dir(tmp_path / "data")
+    output = tmp_path / "continued"
+    # A learning rate of zero: the continued run must end exactly where the folder started it.
+    extra = ["--case-feature", "--epochs", "1", "--learning-rate", "0", "--init-adapter", str(folder)]
+    assert train_main(command(data, models["mpnet"], output, *extra)) == 0
+    torch.testing.assert_close(logits(load_trained_model(output / "best")), logits(model), rtol=1e-4, atol=1e-5)
+    assert f"continued from the adapter in `{folder}`." in (output / "best" / "README.md").read_text()
+
+
+def test_continuing_needs_a_matching_adapter_folder(models, tmp_path, capsys):
+    _, folder = adapter_folder(models, "mpnet", tmp_path / "first")
+    data = write_conll_dir(tmp_path / "data")
+    wrong_rank = command(data, models["mpnet"], tmp_path / "a", "--case-feature", "--init-adapter", str(folder))
+    assert train_main([*wrong_rank, "--lora-rank", "8"]) == 2
+    assert "pass --lora-rank 16 --lora-alpha 32" in capsys.readouterr().err
+    wrong_base = command(data, models["bert"], tmp_path / "b", "--case-feature", "--init-adapter", str(folder))
+    assert train_main(wrong_base) == 2
+    assert "was trained on" in capsys.readouterr().err
+    assert train_main(command(data, models["mpnet"], tmp_path / "c", "--init-adapter", str(data))) == 2
+    assert "not an adapter folder" in capsys.readouterr().err

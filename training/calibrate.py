@@ -27,8 +27,7 @@ def calibrate(model_dir: str, data: str, sentences: int = 512, batch_size: int =
     step = max(1, len(train) // sentences)
     tokenizer, model, encoded = load_and_encode(model_dir, train.select(range(0, len(train), step)[:sentences]))
     batches = (
-        {k: v for k, v in batch.items() if k != "labels"}
-        for batch in evaluation_loader(encoded, tokenizer, batch_size)
+        {k: v for k, v in batch.items() if k != "labels"} for batch in evaluation_loader(encoded, tokenizer, batch_size)
     )
     return save_ranges(activation_ranges(model, batches), model_dir)
 

@@ -37,6 +37,10 @@ class TrainConfig:
         default="all-linear",
         metadata={"help": "comma-separated Linear names, or every Linear of the encoder (never the classifier)"},
     )
+    init_adapter: str = field(
+        default="",
+        metadata={"help": "an adapter folder to continue training from (its LoRA weights, head, case embedding)"},
+    )
     mixed_precision: str = field(default="auto", metadata={"help": "auto (bf16/fp16 on GPU), no, fp16, bf16"})
     save_steps: int = field(default=0, metadata={"help": "also checkpoint every N steps (0: per epoch only)"})
     resume: bool = field(default=False, metadata={"help": "continue from the last checkpoint in output_dir"})

@@ -75,6 +75,7 @@ def adapter_notes(cfg) -> list[str]:
         + (" and the case-shape embedding are" if cfg.case_feature else " is")
         + " trained in full and stored with the adapter. `training.modeling.load_trained_model(folder)` rebuilds "
         "the base, applies the adapter and merges it; `python -m training.export FOLDER OUT --merge` writes the "
-        "merged model.",
+        "merged model."
+        + (f" Training continued from the adapter in `{cfg.init_adapter}`." if cfg.init_adapter else ""),
         "",
     ]

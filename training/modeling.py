@@ -12,6 +12,7 @@ serves adapter folders too: one implementation, and ``ner`` never imports ``trai
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import torch
@@ -19,7 +20,7 @@ from peft import LoraConfig, PeftModel, get_peft_model
 from transformers import AutoTokenizer, PreTrainedTokenizerFast
 
 from ner.encoders import resolve_model_name
-from ner.model import base_model, load_adapter, load_float32
+from ner.model import ADAPTER_CONFIG, adapter_base_name, base_model, load_adapter, load_float32
 from ner.model_inputs import CASE_EMBEDDING, CASE_FEATURE
 
 from .config import TrainConfig
@@ -90,6 +91,26 @@ def add_adapter(model: torch.nn.Module, cfg: TrainConfig) -> PeftModel:
     )
     model = get_peft_model(model, config)
     model.peft_config["default"].base_model_name_or_path = cfg.model  # resolved again on load, never a cache path
+    return model
+
+
+def continue_adapter(model: torch.nn.Module, directory: str | Path, cfg: TrainConfig) -> PeftModel:
+    """``model`` with the trained adapter of ``directory`` applied and left trainable: a longer schedule starts
+    where an earlier run ended. Its rank and targets are the folder's; the base must be the one it was trained on."""
+    folder = Path(directory)
+    if not (folder / ADAPTER_CONFIG).is_file():
+        raise DataError(f"--init-adapter {directory}: not an adapter folder (no {ADAPTER_CONFIG})")
+    trained_on = adapter_base_name(folder)
+    if resolve_model_name(trained_on) != resolve_model_name(cfg.model):
+        raise DataError(f"--init-adapter {directory} was trained on {trained_on}, not on --model {cfg.model}")
+    saved = json.loads((folder / ADAPTER_CONFIG).read_text())
+    if (saved["r"], saved["lora_alpha"]) != (cfg.lora_rank, cfg.lora_alpha):
+        raise DataError(
+            f"--init-adapter {directory} has rank {saved['r']}, alpha {saved['lora_alpha']}: "
+            f"pass --lora-rank {saved['r']} --lora-alpha {saved['lora_alpha']}"
+        )
+    model = PeftModel.from_pretrained(model, str(folder), is_trainable=True)
+    model.peft_config["default"].base_model_name_or_path = cfg.model
     return model
 
 

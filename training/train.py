@@ -36,7 +36,7 @@ from .errors import DataError
 from .evaluate import evaluation_loader, format_report, predict_tags, seqeval_report
 from .features import encode_split
 from .model_card import write_model_card
-from .modeling import add_adapter, load_model, load_tokenizer, load_trained_model, save_model
+from .modeling import add_adapter, continue_adapter, load_model, load_tokenizer, load_trained_model, save_model
 
 
 def pick_precision(setting: str) -> str:
@@ -104,8 +104,10 @@ def train(cfg: TrainConfig) -> dict:
     # 2. Tokenizer and model; the model's config records what inference must reproduce.
     tokenizer = load_tokenizer(cfg.model)
     model = load_model(cfg.model, LABELS, cfg.case_feature, cfg.context_tokens)
+    if cfg.init_adapter and cfg.adapter != "lora":
+        raise DataError("--init-adapter continues a LoRA run: add --adapter lora")
     if cfg.adapter:  # LoRA: the encoder is frozen; its adapters, the head and the case embedding train
-        model = add_adapter(model, cfg)
+        model = continue_adapter(model, cfg.init_adapter, cfg) if cfg.init_adapter else add_adapter(model, cfg)
         trained = sum(p.numel() for p in model.parameters() if p.requires_grad)
         say(f"{cfg.adapter}: training {trained:,} of {sum(p.numel() for p in model.parameters()):,} parameters")
     encode = dict(context_tokens=cfg.context_tokens, case_feature=cfg.case_feature, max_length=cfg.max_length)
