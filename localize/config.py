@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+POOL_PARTS = ("all", "train", "held-out")
+
 
 @dataclass(frozen=True)
 class LocalizeConfig:
@@ -23,6 +25,12 @@ class LocalizeConfig:
     # 0 takes the best-ranked candidate; another seed draws one of the best five (the same one for the same
     # original and seed), so that several rewritten copies of one corpus differ (python -m corpus conll --seed N).
     seed: int = 0
+    # Which part of every per-country pool (first names, surnames, cities, regions) replacements come from. Each
+    # name falls in one part by a hash of it, the same on every machine: augmented training copies draw from
+    # "train" and the robustness audit (benchmarks/entity_switch.py) from "held-out", so the audit reads names
+    # the tagger never saw in training. "all" (the app) uses every name.
+    pool_part: str = "all"
+    held_out_share: float = 0.2
     # Vectors files are frequency-sorted; replacements come from the most frequent words only, which
     # keeps search fast and avoids rare junk tokens.
     search_vocab: int = 150_000
@@ -36,6 +44,12 @@ class LocalizeConfig:
     # Candidates per entity sent to an injected type checker (one batched call per text).
     probe_candidates: int = 5
     cache_size: int = 8192
+
+    def __post_init__(self) -> None:
+        if self.pool_part not in POOL_PARTS:
+            raise LocalizeError(f"pool part must be one of {', '.join(POOL_PARTS)}, got {self.pool_part!r}")
+        if not 0.0 < self.held_out_share < 1.0:
+            raise LocalizeError(f"held-out share must be between 0 and 1, got {self.held_out_share}")
 
 
 class LocalizeError(ValueError):

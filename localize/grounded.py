@@ -124,8 +124,10 @@ class Plan:
         source: Country | None,
         anchors: tuple[np.ndarray, np.ndarray],
         organisation_fallback: Callable[[str], Outcome] | None = None,
+        part: tuple[str, float] = ("all", 0.2),
     ) -> None:
         self.ranker = ranker
+        self.part = part  # (pool part, held-out share): LocalizeConfig.pool_part and held_out_share
         self.target = target
         self.source = source
         self.target_vector, self.source_vector = anchors
@@ -229,7 +231,7 @@ class Plan:
             return Kept(f"a {place.kind} of {find_country_name(place.country)}, which the text names: kept")
         if place.kind == "city" and place.capital:
             capital = places.capital_of(self.target)
-            if capital is not None and capital.name.lower() not in self._used("place"):
+            if capital is not None and self._in_part(capital.name) and capital.name.lower() not in self._used("place"):
                 self._used("place").add(capital.name.lower())
                 return Pick(capital.name, "city", f"the capital of {self.target.name}")
         pool, prior = self._place_pool(place)
@@ -240,7 +242,7 @@ class Plan:
     def _place_pool(self, place: Place) -> tuple[Pool | None, np.ndarray | None]:
         code = self.target.code
         if place.kind == "city":
-            cities = places.cities_of(code)
+            cities = tuple(c for c in places.cities_of(code) if self._in_part(c.name))
             if not cities:
                 return None, None
             label = f"GeoNames cities of {self.target.name} ({len(cities)})"
@@ -250,7 +252,7 @@ class Plan:
             # The capital stands for capitals, and for the largest city where it is the largest (Tokyo, Berlin).
             prior[[c.capital and not (c.rank == 0 and rank == 0) for c in cities]] = -10.0
             return pool, prior
-        regions = places.regions_of(code)
+        regions = tuple(r for r in places.regions_of(code) if self._in_part(r.name))
         if not regions:
             return None, None
         label = f"ISO 3166-2 regions of {self.target.name} ({len(regions)})"
@@ -316,7 +318,7 @@ class Plan:
             return Pick(word, "initial", "kept")
         key = word.lower()
         if key not in self.first_names:
-            pool_names = self.name_pools.first(gender)
+            pool_names = tuple(name for name in self.name_pools.first(gender) if self._in_part(name))
             label = f"{gender or 'either-gender'} first names of {self.target.name} ({len(pool_names)}, names-dataset)"
             pool = self.ranker.pools(label, pool_names, frequency_prior(len(pool_names)))
             self.first_names[key] = self._pick(pool, [word], "first name", "name", None)
@@ -325,7 +327,7 @@ class Plan:
     def _surname(self, surname: str) -> Pick:
         key = normalize(surname)
         if key not in self.surnames:
-            pool_names = surnames_that_name_no_place(self.target.code)
+            pool_names = tuple(name for name in surnames_that_name_no_place(self.target.code) if self._in_part(name))
             label = f"surnames of {self.target.name} ({len(pool_names)}, names-dataset)"
             pool = self.ranker.pools(label, pool_names, frequency_prior(len(pool_names)))
             words = [w for w in surname.split() if w.lower() not in PARTICLES] or surname.split()
@@ -393,6 +395,18 @@ class Plan:
     def _used(self, usage: str) -> set[str]:
         return self.used.setdefault(usage, set())
 
+    def _in_part(self, name: str) -> bool:
+        return in_pool_part(name, *self.part)
+
+
+def in_pool_part(name: str, part: str, held_out_share: float) -> bool:
+    """Whether ``name`` belongs to ``part`` ("all", "train", "held-out") of its pool: a hash of the name puts
+    about ``held_out_share`` of every pool in "held-out", the same names on every machine and in every run."""
+    if part == "all":
+        return True
+    held_out = zlib.crc32(normalize(name).encode()) % 10_000 < held_out_share * 10_000
+    return held_out == (part == "held-out")
+
 
 @cache
 def surnames_that_name_no_place(code: str) -> tuple[str, ...]:
@@ -406,8 +420,6 @@ def surnames_that_name_no_place(code: str) -> tuple[str, ...]:
         return found.kind in ("country", "region") or found.place.population >= 100_000
 
     return tuple(name for name in names.load_pools()[code].surname if not names_a_place(name))
-
-
 
 
 def _abbreviation(surface: str) -> bool:

@@ -81,9 +81,7 @@ class Localizer:
         if country is not None:
             return self._rewrite_grounded(text, mentions, selected, country, source)
         anchors = self.search.anchors(target, source)
-        chosen = self._choose(
-            text, [m for m in mentions if m.entity_group in selected], anchors, type_checker
-        )
+        chosen = self._choose(text, [m for m in mentions if m.entity_group in selected], anchors, type_checker)
         surfaces: dict[Key, str] = {}  # each entity as first written, to name the full form a mention follows
         for mention in mentions:
             surfaces.setdefault(key_of(mention), mention.text)
@@ -106,6 +104,7 @@ class Localizer:
             source,
             (self._anchor_vector(target.name, "target"), self._anchor_vector(source_word, "source")),
             self._organisation_analogy(target.name, source_word) if self.config.organisation_analogy else None,
+            (self.config.pool_part, self.config.held_out_share),
         )
         plan.survey([(m.entity_group, m.text) for m in mentions if m.entity_group in selected])
         records = []
@@ -167,9 +166,7 @@ class Localizer:
     ) -> dict[Key, Resolution]:
         n = self.config.probe_candidates
         keys = [k for k, r in own.items() if r.choices]
-        rendered = {
-            k: [c.render(firsts[k].text, self.index.lowercase) for c in own[k].choices[:n]] for k in keys
-        }
+        rendered = {k: [c.render(firsts[k].text, self.index.lowercase) for c in own[k].choices[:n]] for k in keys}
         requests = [(firsts[k].start, firsts[k].end, k[0], rendered[k]) for k in keys]
         verdicts = accepted(checker, text, requests)
         out = dict(own)
@@ -196,9 +193,7 @@ class Localizer:
         if not resolution.choices:
             record.reason = resolution.reason
             return record
-        choices = (
-            [_follow(c, key, full) for c in resolution.choices] if full != key else list(resolution.choices)
-        )
+        choices = [_follow(c, key, full) for c in resolution.choices] if full != key else list(resolution.choices)
         texts = list(dict.fromkeys(c.render(mention.text, self.index.lowercase) for c in choices))
         texts = [t for t in texts if t != mention.text]
         if full != key:

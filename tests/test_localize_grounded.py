@@ -216,3 +216,38 @@ def test_a_city_and_its_state_both_move(loc: Localizer) -> None:
     text = "They opened a bakery in Portland, Oregon."
     result, new = rewrite(loc, text, ("LOC", "Portland"), ("LOC", "Oregon"))
     assert is_city_of(new[0], "India") and is_region_of(new[1], "India"), new
+
+
+def test_the_pool_parts_split_every_pool_the_same_way_each_time() -> None:
+    from localize.grounded import in_pool_part
+
+    for target in ("India", "Vietnam", "Nigeria"):
+        names = [*pools(target).male, *pools(target).female, *(c.name for c in places.cities_of(code(target)))]
+        held_out = {n for n in names if in_pool_part(n, "held-out", 0.2)}
+        train = {n for n in names if in_pool_part(n, "train", 0.2)}
+        assert held_out and train and not held_out & train and held_out | train == set(names)
+        assert 0.1 < len(held_out) / len(set(names)) < 0.3
+        assert {n for n in names if in_pool_part(n.upper(), "held-out", 0.2)} == held_out  # by name, not spelling
+
+
+@pytest.mark.parametrize("part", ["train", "held-out"])
+def test_a_pool_part_draws_people_and_places_from_that_part_only(part: str) -> None:
+    from localize import LocalizeConfig
+    from localize.grounded import in_pool_part
+
+    loc = Localizer.load(config=LocalizeConfig(pool_part=part))
+    text = "John Smith and Mary Smith met Robert Brown in Chicago, Houston, Phoenix and Denver, Colorado."
+    items = [("PER", "John Smith"), ("PER", "Mary Smith"), ("PER", "Robert Brown")]
+    items += [("LOC", w) for w in ("Chicago", "Houston", "Phoenix", "Denver", "Colorado")]
+    for target in ("India", "Japan"):
+        result, new = rewrite(loc, text, *items, target=target)
+        assert all(new), result.replacements
+        words = [w for name in new[:3] for w in name.split()] + new[3:]
+        assert all(in_pool_part(word, part, 0.2) for word in words), (part, new)
+
+
+def test_a_bad_pool_part_is_one_clear_line() -> None:
+    from localize import LocalizeConfig
+
+    with pytest.raises(LocalizeError, match="pool part must be one of all, train, held-out"):
+        LocalizeConfig(pool_part="test")
