@@ -41,6 +41,15 @@ class TrainConfig:
         default="",
         metadata={"help": "an adapter folder to continue training from (its LoRA weights, head, case embedding)"},
     )
+    augment: str = field(
+        default="",
+        metadata={
+            "help": "countries whose entity-switched copies of the training documents join every epoch "
+            "(comma-separated, or 'all'); names from the train part of localize's pools"
+        },
+    )
+    augment_ratio: float = field(default=0.5, metadata={"help": "copied documents per epoch, per training document"})
+    augment_cache: str = field(default="runs/augment", metadata={"help": "where the copies are cached"})
     mixed_precision: str = field(default="auto", metadata={"help": "auto (bf16/fp16 on GPU), no, fp16, bf16"})
     save_steps: int = field(default=0, metadata={"help": "also checkpoint every N steps (0: per epoch only)"})
     resume: bool = field(default=False, metadata={"help": "continue from the last checkpoint in output_dir"})

@@ -15,6 +15,7 @@ from pathlib import Path
 import torch
 from accelerate import Accelerator
 from accelerate.utils import set_seed
+from datasets import Dataset, concatenate_datasets
 from torch.utils.data import DataLoader
 from tqdm.auto import tqdm
 from transformers import DataCollatorForTokenClassification, get_linear_schedule_with_warmup
@@ -22,6 +23,7 @@ from transformers.trainer_pt_utils import LengthGroupedSampler
 
 from ner.config import NerError
 
+from .augment import Augmentation, epoch_copies
 from .checkpoint import load_checkpoint, replace_atomically, save_checkpoint
 from .config import TrainConfig, parse_args
 from .conll import LABELS, load_data, require_splits
@@ -111,21 +113,22 @@ def train(cfg: TrainConfig) -> dict:
         trained = sum(p.numel() for p in model.parameters() if p.requires_grad)
         say(f"{cfg.adapter}: training {trained:,} of {sum(p.numel() for p in model.parameters()):,} parameters")
     encode = dict(context_tokens=cfg.context_tokens, case_feature=cfg.case_feature, max_length=cfg.max_length)
-    train_set = encode_split(raw["train"], tokenizer, label_all_tokens=cfg.label_all_tokens, **encode)
     dev_loader = evaluation_loader(encode_split(raw["validation"], tokenizer, **encode), tokenizer, cfg.eval_batch_size)
-    lengths = [len(ids) for ids in train_set["input_ids"]]
     collator = DataCollatorForTokenClassification(
         tokenizer, pad_to_multiple_of=8 if accelerator.device.type == "cuda" else None
     )
     if cfg.teacher:  # distillation: the teacher's logits for every training word ride along in the batches
         if cfg.label_all_tokens:
             raise DataError("--teacher labels first sub-words only; drop --label-all-tokens")
-        train_set = add_teacher_logits(train_set, teacher_logits(cfg.teacher, raw["train"], cfg.eval_batch_size))
         collator = DistillationCollator(collator)
+    # Augmentation: each epoch's own entity-switched copies join the original sentences.
+    copies = epoch_copies(raw["train"], Augmentation.from_config(cfg), cfg.augment_cache) if cfg.augment else []
+    if copies:
+        say(f"augment: {', '.join(f'{len(c)}' for c in copies)} copied sentences per epoch ({cfg.augment})")
+    train_sets = training_sets(raw["train"], copies, tokenizer, encode, cfg)
 
     # 3. Optimizer and a linear warm-up/decay schedule over all optimizer steps.
-    batches_per_epoch = math.ceil(len(train_set) / cfg.batch_size)
-    total_steps = cfg.epochs * batches_per_epoch
+    total_steps = sum(math.ceil(len(train_sets[epoch]) / cfg.batch_size) for epoch in range(cfg.epochs))
     optimizer = optimizer_for(model, cfg)
     scheduler = get_linear_schedule_with_warmup(optimizer, int(cfg.warmup_ratio * total_steps), total_steps)
     model, optimizer, scheduler, dev_loader = accelerator.prepare(model, optimizer, scheduler, dev_loader)
@@ -138,6 +141,8 @@ def train(cfg: TrainConfig) -> dict:
 
     # 5. The loop: an epoch of length-grouped batches, then dev evaluation, checkpoint, best model.
     for epoch in range(state["epoch"], cfg.epochs):
+        train_set = train_sets[epoch]
+        lengths = [len(ids) for ids in train_set["input_ids"]]
         loader = accelerator.prepare_data_loader(
             DataLoader(
                 train_set,
@@ -193,6 +198,22 @@ def train(cfg: TrainConfig) -> dict:
         else ""
     )
     return {"state": state, "metrics": metrics}
+
+
+def training_sets(train: Dataset, copies: list[Dataset], tokenizer, encode: dict, cfg: TrainConfig) -> list[Dataset]:
+    """Each epoch's model-ready training rows: the original sentences, plus that epoch's copies if augmenting;
+    with the teacher's logits of every word when distilling."""
+
+    def encoded(sentences: Dataset) -> Dataset:
+        rows = encode_split(sentences, tokenizer, label_all_tokens=cfg.label_all_tokens, **encode)
+        if cfg.teacher:
+            rows = add_teacher_logits(rows, teacher_logits(cfg.teacher, sentences, cfg.eval_batch_size))
+        return rows
+
+    original = encoded(train)
+    if not copies:
+        return [original] * cfg.epochs
+    return [concatenate_datasets([original, encoded(copy)]) for copy in copies]
 
 
 def test_best(accelerator, output_dir: Path, raw, tokenizer, encode: dict, cfg: TrainConfig) -> dict:

@@ -1,0 +1,96 @@
+"""``--augment``: entity-switched copies of the training documents join every epoch, from the train part of the
+name pools only, made once and cached."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from seqeval.metrics.sequence_labeling import get_entities
+
+from localize.grounded import in_pool_part
+from training import augment
+from training.augment import Augmentation, augment_countries, epoch_copies
+from training.config import TrainConfig
+from training.conll import LABELS, load_conll_dir
+from training.errors import DataError
+from training.train import main as train_main
+
+from .conll_fixtures import SENTENCES, write_conll_dir
+from .helpers import one_thread, tiny_model_dir
+
+
+@pytest.fixture(scope="module")
+def train_split(tmp_path_factory):
+    return load_conll_dir(write_conll_dir(tmp_path_factory.mktemp("data"), repeat=3))["train"]
+
+
+def settings(**changes) -> Augmentation:
+    values = dict(countries=("India", "Vietnam"), ratio=1.0, epochs=2, seed=3, held_out_share=0.2)
+    return Augmentation(**{**values, **changes})
+
+
+def test_countries_are_checked_and_all_means_every_country_with_names_and_cities() -> None:
+    assert augment_countries("india, Viet Nam,India") == ("India", "Vietnam")
+    every = augment_countries("all")
+    assert {"India", "Vietnam", "Nigeria", "China", "Egypt", "Russia", "Mexico", "Indonesia"} <= set(every)
+    assert len(every) > 80
+    with pytest.raises(DataError, match="--augment 'Atlantis': not a country"):
+        augment_countries("India,Atlantis")
+    with pytest.raises(DataError, match="--augment-ratio must be above 0"):
+        Augmentation.from_config(TrainConfig(augment="India", augment_ratio=0))
+
+
+def test_each_epoch_gets_its_own_copies_with_tags_that_follow_the_new_names(train_split, tmp_path) -> None:
+    copies = epoch_copies(train_split, settings(), tmp_path)
+    assert len(copies) == 2 and copies[0]["tokens"] != copies[1]["tokens"]
+    original_words = {word for sentence in SENTENCES for word, _ in sentence}
+    seen_new = 0
+    for copy in copies:
+        assert len(copy) >= len(train_split) // 2  # ratio 1: as many documents again (those with entities)
+        for tokens, tags in zip(copy["tokens"], copy["ner_tags"], strict=True):
+            names = [LABELS[t] for t in tags]
+            assert len(tokens) == len(names) and all(not t.startswith("I-") or i for i, t in enumerate(names))
+            for group, first, last in get_entities(names):
+                words = tokens[first : last + 1]
+                if group == "PER":
+                    assert not set(words) & original_words  # every person is replaced
+                new = [w for w in words if w not in original_words]
+                seen_new += len(new)
+                assert all(in_pool_part(word, "train", 0.2) for word in new), words  # never a held-out name
+    assert seen_new > 10
+
+
+def test_copies_are_cached_by_their_settings_and_reproducible(train_split, tmp_path, monkeypatch) -> None:
+    first = epoch_copies(train_split, settings(), tmp_path / "a")
+    again = epoch_copies(train_split, settings(), tmp_path / "b")  # made afresh elsewhere: the same copies
+    assert [c["tokens"] for c in first] == [c["tokens"] for c in again]
+    other_seed = epoch_copies(train_split, settings(seed=4), tmp_path / "a")
+    assert [c["tokens"] for c in other_seed] != [c["tokens"] for c in first]
+    assert len(list((tmp_path / "a").iterdir())) == 2  # one folder per settings
+    (folder,) = [p for p in (tmp_path / "b").iterdir()]
+    assert json.loads((folder / "settings.json").read_text())["countries"] == ["India", "Vietnam"]
+
+    def never(*args):
+        raise AssertionError("the cache should have been read")
+
+    monkeypatch.setattr(augment, "make_copies", never)
+    cached = epoch_copies(train_split, settings(), tmp_path / "a")
+    assert [c["tokens"] for c in cached] == [c["tokens"] for c in first]
+
+
+@pytest.mark.slow
+def test_an_augmented_run_trains_on_the_copies_and_records_them(tmp_path, capsys) -> None:
+    data = write_conll_dir(tmp_path / "data", repeat=2)
+    model = tiny_model_dir(tmp_path / "model", labels=None)
+    args = ["--data", str(data), "--model", str(model), "--output-dir", str(tmp_path / "run"), "--epochs", "2"]
+    args += ["--batch-size", "8", "--augment", "Nigeria,Japan", "--augment-cache", str(tmp_path / "cache")]
+    with one_thread():
+        assert train_main(args) == 0
+    out = capsys.readouterr().out
+    assert "augment:" in out and "copied sentences per epoch (Nigeria,Japan)" in out
+    card = (tmp_path / "run" / "best" / "README.md").read_text()
+    assert "--augment Nigeria,Japan" in card and "--augment-ratio 0.5" in card
+    with one_thread():
+        assert train_main([*args[:-4], "--augment", "Atlantis"]) == 2
+    assert "not a country" in capsys.readouterr().err

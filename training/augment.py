@@ -1,0 +1,127 @@
+"""Entity-switched copies of the training documents (``--augment India,Vietnam`` or ``--augment all``).
+
+Every epoch sees the original training sentences plus ``--augment-ratio`` times as many documents again, each a
+copy of a randomly drawn training document whose people, places and organisations ``localize`` moved to a
+randomly drawn country (``corpus.conll.rewrite_document``: tags follow the replacements, MISC and outside tokens
+stay). Replacements come from the "train" part of localize's per-country pools only, so that
+``benchmarks/entity_switch.py`` can audit on names no model saw in training (the "held-out" part).
+
+The copies are made once for all epochs and cached as CoNLL files under ``--augment-cache``, in a folder keyed
+by everything that changes them (the training sentences, countries, ratio, epochs, seed, pool split); a resumed
+or repeated run reads them back, and the same settings always give the same copies.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from datasets import Dataset
+
+from corpus.conll import Document, Token, rewrite_document, write_documents
+from localize import LocalizeConfig, LocalizeError, Localizer
+from localize.countries import country, find_country
+from localize.names import load_pools
+from localize.places import cities_of
+from localize.vectors import load_vectors
+
+from .config import TrainConfig
+from .conll import LABELS, dataset_from_sentences, read_conll
+from .errors import DataError
+
+# The text is read as written from the USA, as by the app: its places move, those of foreign countries it names stay.
+SOURCE = LocalizeConfig.source
+REPLACED_TYPES = ("PER", "LOC", "ORG")
+# The hub's splits have no document markers (one document each); they are cut into pseudo-documents this long, so
+# that one rewrite does not have to find thousands of distinct names.
+MAX_DOCUMENT_SENTENCES = 40
+
+
+@dataclass(frozen=True)
+class Augmentation:
+    countries: tuple[str, ...]  # country names as localize spells them
+    ratio: float
+    epochs: int
+    seed: int
+    held_out_share: float
+
+    @classmethod
+    def from_config(cls, cfg: TrainConfig) -> Augmentation:
+        if cfg.augment_ratio <= 0:
+            raise DataError(f"--augment-ratio must be above 0, got {cfg.augment_ratio}")
+        countries = augment_countries(cfg.augment)
+        return cls(countries, cfg.augment_ratio, cfg.epochs, cfg.seed, LocalizeConfig.held_out_share)
+
+    def key(self, train: Dataset) -> str:
+        """A short hash of the settings and of the training sentences: the cache folder's name."""
+        settings = json.dumps({**asdict(self), "countries": sorted(self.countries), "data": train._fingerprint})
+        return hashlib.sha256(settings.encode()).hexdigest()[:16]
+
+
+def augment_countries(spec: str) -> tuple[str, ...]:
+    """``all`` (every country with name pools and cities) or a comma-separated list, each checked."""
+    if spec.strip().lower() == "all":
+        return tuple(sorted(country(code).name for code in load_pools() if cities_of(code)))
+    countries = []
+    for word in (part.strip() for part in spec.split(",") if part.strip()):
+        found = find_country(word)
+        if found is None or found.code not in load_pools() or not cities_of(found.code):
+            raise DataError(f"--augment {word!r}: not a country localize has names and cities for")
+        countries.append(found.name)
+    if not countries:
+        raise DataError("--augment needs a comma-separated list of countries, or 'all'")
+    return tuple(dict.fromkeys(countries))
+
+
+def documents_of(train: Dataset) -> list[Document]:
+    """The training sentences grouped back into documents (word and tag columns)."""
+    documents: list[Document] = []
+    current = None
+    for document_id, tokens, tags in zip(train["document"], train["tokens"], train["ner_tags"], strict=True):
+        if current != document_id or len(documents[-1].sentences) >= MAX_DOCUMENT_SENTENCES:
+            documents.append(Document(header="-DOCSTART- -X- -X- O"))
+            current = document_id
+        documents[-1].sentences.append([Token([word, LABELS[tag]]) for word, tag in zip(tokens, tags, strict=True)])
+    return documents
+
+
+def has_replaceable_entity(document: Document) -> bool:
+    return any(token.tag[2:] in REPLACED_TYPES for sentence in document.sentences for token in sentence)
+
+
+def epoch_copies(train: Dataset, augmentation: Augmentation, cache: str | Path) -> list[Dataset]:
+    """One dataset of rewritten documents per epoch, read from the cache or made (and cached)."""
+    folder = Path(cache) / augmentation.key(train)
+    files = [folder / f"epoch-{epoch + 1}.txt" for epoch in range(augmentation.epochs)]
+    if not all(path.is_file() for path in files):
+        make_copies(train, augmentation, folder, files)
+    return [dataset_from_sentences(read_conll(path), f"augment-{n + 1}") for n, path in enumerate(files)]
+
+
+def make_copies(train: Dataset, augmentation: Augmentation, folder: Path, files: list[Path]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    documents = [d for d in documents_of(train) if has_replaceable_entity(d)]
+    if not documents:
+        raise DataError("--augment: the training data has no PER, LOC or ORG entity to replace")
+    per_epoch = max(1, round(augmentation.ratio * len(documents)))
+    kv, name = load_vectors(None)
+    for epoch, path in enumerate(files):
+        if path.is_file():
+            continue
+        rng = random.Random(f"{augmentation.seed}:{epoch}")
+        # A non-zero localize seed draws among the best few candidates: copies of one document differ by epoch.
+        config = LocalizeConfig(seed=1 + augmentation.seed * 1000 + epoch, pool_part="train")
+        localizer = Localizer(kv, config, name)
+        picked = [documents[rng.randrange(len(documents))] for _ in range(per_epoch)]
+        try:
+            copies = [
+                rewrite_document(document, localizer, rng.choice(augmentation.countries), SOURCE, REPLACED_TYPES)[0]
+                for document in picked
+            ]
+        except LocalizeError as error:
+            raise DataError(f"--augment: {error}") from error
+        write_documents(copies, path)
+    (folder / "settings.json").write_text(json.dumps(asdict(augmentation), indent=2) + "\n")
