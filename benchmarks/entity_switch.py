@@ -1,12 +1,14 @@
 """How well each shipped model reads the entities ``localize`` writes: strict F1 on CoNLL++ test and on its
 ``python -m corpus conll`` copy for each target country, per type, one table.
 
-    python benchmarks/entity_switch.py [--data DIR] [--models fast] [--source USA] [--seed 0]
-                                       [--targets India,Japan,Brazil,Germany,Nigeria,Vietnam,Indonesia,Mexico]
+    python benchmarks/entity_switch.py [--data DIR] [--models fast,accurate] [--source USA] [--seed 0]
+                                       [--targets India,Japan,...] [--pool-part held-out]
 
 The copy changes only what ``localize`` replaces (people, places of the source country and of countries the text
 does not name, organisations named after them); "replaced" says how many of the gold PER/LOC/ORG entities that
-was. seqeval, strict IOB2, as ``python -m training.evaluate``.
+was. The replacements come from the held-out part of localize's pools (``--pool-part``): names that
+``python -m training --augment`` never trains on, so an augmented model is audited on names it has not seen.
+seqeval, strict IOB2, as ``python -m training.evaluate``.
 """
 
 from __future__ import annotations
@@ -19,12 +21,14 @@ from common import benchmark_parser, data_file, print_header  # benchmarks/ is o
 
 from corpus.conll import read_documents, rewrite_document, write_documents
 from localize import LocalizeConfig, Localizer
+from localize.config import POOL_PARTS
 from ner.config import NerError
 from ner.model import resolve_location
 from training.errors import DataError
 from training.evaluate import evaluate_model_dirs
 
 TYPES = ("PER", "LOC", "ORG", "MISC")
+TARGETS = "India,Japan,Brazil,Germany,Nigeria,Vietnam,Indonesia,Mexico,China,Egypt,Russia"
 
 
 def switched_copy(test: Path, target: str, source: str, localizer: Localizer, folder: Path) -> float:
@@ -59,16 +63,19 @@ def main() -> int:
 def audit() -> int:
     parser = benchmark_parser(__doc__)
     parser.add_argument("--models", default="fast", help="named models or folders, comma-separated")
-    parser.add_argument("--targets", default="India,Japan,Brazil,Germany,Nigeria,Vietnam,Indonesia,Mexico")
+    parser.add_argument("--targets", default=TARGETS)
     parser.add_argument("--source", default="USA")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--pool-part", choices=POOL_PARTS, default="held-out", help="of localize's name pools")
     args = parser.parse_args()
     test = data_file(args.data, "test")
     print_header("entity_switch")
-    localizer = Localizer.load(config=LocalizeConfig(seed=args.seed))
+    print(f"replacements from the {args.pool_part} part of the pools, seed {args.seed}\n")
+    localizer = Localizer.load(config=LocalizeConfig(seed=args.seed, pool_part=args.pool_part))
     models = {name: resolve_location(name) for name in args.models.split(",")}
     print("| model | test set | PER/LOC/ORG replaced | F1 (vs original) | PER | LOC | ORG | MISC |")
     print("|---|---|---|---|---|---|---|---|")
+    summaries = []
     with tempfile.TemporaryDirectory() as scratch:
         copies = {
             target: switched_copy(test, target, args.source, localizer, Path(scratch) / target)
@@ -77,9 +84,15 @@ def audit() -> int:
         for name, location in models.items():
             original = evaluate_model_dirs([location], str(args.data), "test")
             print(row(name, "CoNLL++ test", original, None, "-"), flush=True)
+            drops = {}
             for target, share in copies.items():
                 report = evaluate_model_dirs([location], str(Path(scratch) / target), "test")
+                drops[target] = 100 * (original["f1"] - report["f1"])
                 print(row(name, f"for {target}", report, original, f"{share:.0%}"), flush=True)
+            worst = max(drops, key=drops.get)
+            mean = sum(drops.values()) / len(drops)
+            summaries.append(f"{name}: largest drop {drops[worst]:.2f} ({worst}), mean drop {mean:.2f}")
+    print("\n" + "\n".join(summaries))
     return 0
 
 

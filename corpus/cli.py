@@ -21,6 +21,7 @@ from tqdm import tqdm
 from corpus.config import CorpusConfig, CorpusError
 from corpus.conll import conll_files, read_documents, rewrite_document, write_documents
 from localize import LocalizeConfig, LocalizeError, Localizer
+from localize.config import POOL_PARTS
 from ner.config import MODEL_HELP, PRECISIONS
 
 READ_BACK = (
@@ -37,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.job in ("tag", "rewrite"):
         return run_job(args)
     try:
-        localizer = Localizer.load(args.vectors, LocalizeConfig(seed=args.seed))
+        localizer = Localizer.load(args.vectors, LocalizeConfig(seed=args.seed, pool_part=args.pool_part))
         pairs = list(conll_files(args.input, args.output))
         for source, destination in pairs:
             counts = rewrite_file(localizer, source, destination, args)
@@ -114,6 +115,10 @@ def _parser() -> argparse.ArgumentParser:
     conll.add_argument("--types", default="PER,LOC,ORG", help="entity types to replace (MISC stays)")
     conll.add_argument("--seed", type=int, default=0, help="another seed gives other, equally ranked choices")
     conll.add_argument("--vectors", help="word vectors (default: the embedded GloVe)")
+    conll.add_argument(
+        "--pool-part", choices=POOL_PARTS, default="all",
+        help="names from this part of the per-country pools: 'train' for training copies, 'held-out' for audits",
+    )  # fmt: skip
     tag = jobs.add_parser("tag", help="add an entities column to every row of a dataset", epilog=READ_BACK)
     rewrite = jobs.add_parser(
         "rewrite", help="add entities, rewritten and replacements columns to every row", epilog=READ_BACK
