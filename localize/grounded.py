@@ -231,7 +231,8 @@ class Plan:
             return Kept(f"a {place.kind} of {find_country_name(place.country)}, which the text names: kept")
         if place.kind == "city" and place.capital:
             capital = places.capital_of(self.target)
-            if capital is not None and self._in_part(capital.name) and capital.name.lower() not in self._used("place"):
+            in_part = capital in self._part_places(places.cities_of(self.target.code))
+            if capital is not None and in_part and capital.name.lower() not in self._used("place"):
                 self._used("place").add(capital.name.lower())
                 return Pick(capital.name, "city", f"the capital of {self.target.name}")
         pool, prior = self._place_pool(place)
@@ -242,7 +243,7 @@ class Plan:
     def _place_pool(self, place: Place) -> tuple[Pool | None, np.ndarray | None]:
         code = self.target.code
         if place.kind == "city":
-            cities = tuple(c for c in places.cities_of(code) if self._in_part(c.name))
+            cities = self._part_places(places.cities_of(code))
             if not cities:
                 return None, None
             label = f"GeoNames cities of {self.target.name} ({len(cities)})"
@@ -252,7 +253,7 @@ class Plan:
             # The capital stands for capitals, and for the largest city where it is the largest (Tokyo, Berlin).
             prior[[c.capital and not (c.rank == 0 and rank == 0) for c in cities]] = -10.0
             return pool, prior
-        regions = tuple(r for r in places.regions_of(code) if self._in_part(r.name))
+        regions = self._part_places(places.regions_of(code))
         if not regions:
             return None, None
         label = f"ISO 3166-2 regions of {self.target.name} ({len(regions)})"
@@ -318,7 +319,7 @@ class Plan:
             return Pick(word, "initial", "kept")
         key = word.lower()
         if key not in self.first_names:
-            pool_names = tuple(name for name in self.name_pools.first(gender) if self._in_part(name))
+            pool_names = self._part(self.name_pools.first(gender))
             label = f"{gender or 'either-gender'} first names of {self.target.name} ({len(pool_names)}, names-dataset)"
             pool = self.ranker.pools(label, pool_names, frequency_prior(len(pool_names)))
             self.first_names[key] = self._pick(pool, [word], "first name", "name", None)
@@ -327,7 +328,7 @@ class Plan:
     def _surname(self, surname: str) -> Pick:
         key = normalize(surname)
         if key not in self.surnames:
-            pool_names = tuple(name for name in surnames_that_name_no_place(self.target.code) if self._in_part(name))
+            pool_names = self._part(surnames_that_name_no_place(self.target.code))
             label = f"surnames of {self.target.name} ({len(pool_names)}, names-dataset)"
             pool = self.ranker.pools(label, pool_names, frequency_prior(len(pool_names)))
             words = [w for w in surname.split() if w.lower() not in PARTICLES] or surname.split()
@@ -395,17 +396,28 @@ class Plan:
     def _used(self, usage: str) -> set[str]:
         return self.used.setdefault(usage, set())
 
-    def _in_part(self, name: str) -> bool:
-        return in_pool_part(name, *self.part)
+    def _part(self, names: tuple[str, ...]) -> tuple[str, ...]:
+        return pool_part(names, *self.part)
+
+    def _part_places(self, found: tuple[Place, ...]) -> tuple[Place, ...]:
+        kept = set(self._part(tuple(p.name for p in found)))
+        return tuple(p for p in found if p.name in kept)
 
 
-def in_pool_part(name: str, part: str, held_out_share: float) -> bool:
-    """Whether ``name`` belongs to ``part`` ("all", "train", "held-out") of its pool: a hash of the name puts
-    about ``held_out_share`` of every pool in "held-out", the same names on every machine and in every run."""
+MIN_HELD_OUT = 5  # names a small pool still holds out (or a third of it), so that an audit has a few to draw
+
+
+@cache
+def pool_part(names: tuple[str, ...], part: str, held_out_share: float) -> tuple[str, ...]:
+    """The names of one pool that belong to ``part`` ("all", "train" or "held-out"), in the pool's order. The
+    held-out part is the ``held_out_share`` of the pool's names with the lowest hashes (at least
+    ``MIN_HELD_OUT``, or a third of a small pool): the same names on every machine and in every run."""
     if part == "all":
-        return True
-    held_out = zlib.crc32(normalize(name).encode()) % 10_000 < held_out_share * 10_000
-    return held_out == (part == "held-out")
+        return names
+    distinct = sorted({normalize(name) for name in names}, key=lambda name: (zlib.crc32(name.encode()), name))
+    size = max(round(held_out_share * len(distinct)), min(MIN_HELD_OUT, len(distinct) // 3))
+    held_out = set(distinct[:size])
+    return tuple(name for name in names if (normalize(name) in held_out) == (part == "held-out"))
 
 
 @cache

@@ -218,32 +218,45 @@ def test_a_city_and_its_state_both_move(loc: Localizer) -> None:
     assert is_city_of(new[0], "India") and is_region_of(new[1], "India"), new
 
 
-def test_the_pool_parts_split_every_pool_the_same_way_each_time() -> None:
-    from localize.grounded import in_pool_part
+def part_words(target: str, part: str) -> set[str]:
+    """Every word of the people and places in ``part`` of the target's pools."""
+    from localize.grounded import pool_part, surnames_that_name_no_place
 
-    for target in ("India", "Vietnam", "Nigeria"):
-        names = [*pools(target).male, *pools(target).female, *(c.name for c in places.cities_of(code(target)))]
-        held_out = {n for n in names if in_pool_part(n, "held-out", 0.2)}
-        train = {n for n in names if in_pool_part(n, "train", 0.2)}
-        assert held_out and train and not held_out & train and held_out | train == set(names)
-        assert 0.1 < len(held_out) / len(set(names)) < 0.3
-        assert {n for n in names if in_pool_part(n.upper(), "held-out", 0.2)} == held_out  # by name, not spelling
+    kinds = [places.cities_of(code(target)), places.regions_of(code(target))]
+    each = [tuple(p.name for p in kind) for kind in kinds] + [surnames_that_name_no_place(code(target))]
+    each += [pools(target).first(gender) for gender in ("male", "female", None)]
+    return {word for pool in each for name in pool_part(pool, part, 0.2) for word in name.split()}
+
+
+def test_the_pool_parts_split_every_pool_the_same_way_each_time() -> None:
+    from localize.grounded import MIN_HELD_OUT, pool_part
+
+    for target in ("India", "Vietnam", "Germany"):
+        for pool in (pools(target).female, tuple(c.name for c in places.cities_of(code(target)))):
+            held_out, train = pool_part(pool, "held-out", 0.2), pool_part(pool, "train", 0.2)
+            assert not set(held_out) & set(train) and set(held_out) | set(train) == set(pool)
+            assert len(held_out) >= min(MIN_HELD_OUT, len(pool) // 3)
+            assert len(held_out) <= max(MIN_HELD_OUT, 0.25 * len(pool))
+            assert pool_part(tuple(reversed(pool)), "held-out", 0.2) == tuple(reversed(held_out))  # by name only
+    states = tuple(r.name for r in places.regions_of("DE"))
+    assert len(pool_part(states, "held-out", 0.2)) == MIN_HELD_OUT  # a small pool still holds out a few
 
 
 @pytest.mark.parametrize("part", ["train", "held-out"])
 def test_a_pool_part_draws_people_and_places_from_that_part_only(part: str) -> None:
     from localize import LocalizeConfig
-    from localize.grounded import in_pool_part
 
     loc = Localizer.load(config=LocalizeConfig(pool_part=part))
     text = "John Smith and Mary Smith met Robert Brown in Chicago, Houston, Phoenix and Denver, Colorado."
     items = [("PER", "John Smith"), ("PER", "Mary Smith"), ("PER", "Robert Brown")]
     items += [("LOC", w) for w in ("Chicago", "Houston", "Phoenix", "Denver", "Colorado")]
-    for target in ("India", "Japan"):
+    other = "held-out" if part == "train" else "train"
+    for target in ("India", "Japan", "Vietnam"):
         result, new = rewrite(loc, text, *items, target=target)
         assert all(new), result.replacements
-        words = [w for name in new[:3] for w in name.split()] + new[3:]
-        assert all(in_pool_part(word, part, 0.2) for word in words), (part, new)
+        words = {w for name in new for w in name.split()}
+        assert words <= part_words(target, part), (part, new)
+        assert words - part_words(target, other), (part, new)  # not only words that both parts share
 
 
 def test_a_bad_pool_part_is_one_clear_line() -> None:
