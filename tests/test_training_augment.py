@@ -67,6 +67,8 @@ def test_copies_are_cached_by_their_settings_and_reproducible(train_split, tmp_p
     first = epoch_copies(train_split, settings(), tmp_path / "a")
     again = epoch_copies(train_split, settings(), tmp_path / "b")  # made afresh elsewhere: the same copies
     assert [c["tokens"] for c in first] == [c["tokens"] for c in again]
+    longer = epoch_copies(train_split, settings(epochs=3), tmp_path / "a")  # the same first epochs, one more
+    assert [c["tokens"] for c in longer[:2]] == [c["tokens"] for c in first] and len(longer) == 3
     other_seed = epoch_copies(train_split, settings(seed=4), tmp_path / "a")
     assert [c["tokens"] for c in other_seed] != [c["tokens"] for c in first]
     assert len(list((tmp_path / "a").iterdir())) == 2  # one folder per settings

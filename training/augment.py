@@ -7,8 +7,8 @@ stay). Replacements come from the "train" part of localize's per-country pools o
 ``benchmarks/entity_switch.py`` can audit on names no model saw in training (the "held-out" part).
 
 The copies are made once for all epochs and cached as CoNLL files under ``--augment-cache``, in a folder keyed
-by everything that changes them (the training sentences, countries, ratio, epochs, seed, pool split); a resumed
-or repeated run reads them back, and the same settings always give the same copies.
+by everything that changes them (the training sentences, countries, ratio, seed, pool split); a resumed, repeated
+or longer run reads back the epochs it finds, and the same settings always give the same copies.
 """
 
 from __future__ import annotations
@@ -55,10 +55,16 @@ class Augmentation:
         countries = augment_countries(cfg.augment)
         return cls(countries, cfg.augment_ratio, cfg.epochs, cfg.seed, LocalizeConfig.held_out_share)
 
+    def settings(self, train: Dataset) -> dict:
+        """What the copies depend on, the training sentences included. Not the number of epochs: epoch N's copies
+        are the same whatever follows, so a longer run reuses them."""
+        settings = {**asdict(self), "countries": sorted(self.countries), "data": train._fingerprint}
+        del settings["epochs"]
+        return settings
+
     def key(self, train: Dataset) -> str:
-        """A short hash of the settings and of the training sentences: the cache folder's name."""
-        settings = json.dumps({**asdict(self), "countries": sorted(self.countries), "data": train._fingerprint})
-        return hashlib.sha256(settings.encode()).hexdigest()[:16]
+        """A short hash of the settings: the cache folder's name."""
+        return hashlib.sha256(json.dumps(self.settings(train)).encode()).hexdigest()[:16]
 
 
 def augment_countries(spec: str) -> tuple[str, ...]:
@@ -124,4 +130,4 @@ def make_copies(train: Dataset, augmentation: Augmentation, folder: Path, files:
         except LocalizeError as error:
             raise DataError(f"--augment: {error}") from error
         write_documents(copies, path)
-    (folder / "settings.json").write_text(json.dumps(asdict(augmentation), indent=2) + "\n")
+    (folder / "settings.json").write_text(json.dumps(augmentation.settings(train), indent=2) + "\n")
