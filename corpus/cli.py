@@ -56,7 +56,6 @@ def run_job(args: argparse.Namespace) -> int:
 
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
-    defaults = CorpusConfig("tag", "", Path("out.parquet"))
     try:
         if args.engine != "ray" and (args.actors is not None or args.address is not None):
             raise CorpusError("--actors and --address are settings of --engine ray")
@@ -74,7 +73,7 @@ def run_job(args: argparse.Namespace) -> int:
             max_chars=args.max_chars,
             resume=args.resume,
             engine=args.engine,
-            actors=defaults.actors if args.actors is None else args.actors,
+            actors=CorpusConfig.actors if args.actors is None else args.actors,
             address=args.address,
             **(
                 {
