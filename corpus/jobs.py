@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, fields
 from functools import cached_property
 from typing import Any
@@ -25,7 +26,7 @@ import pyarrow as pa
 from tqdm import tqdm
 
 from corpus.config import CorpusConfig, CorpusError
-from corpus.shards import ShardWriter, decode_csv_bytes, open_input, prepare_output
+from corpus.shards import ShardWriter, Source, decode_csv_bytes, open_input, prepare_output
 from localize import LocalizeConfig, LocalizeError, Localizer, Replacement
 
 ENTITY = pa.struct(
@@ -175,31 +176,42 @@ class Job:
 
 
 def run(config: CorpusConfig) -> Summary:
-    """The job over the whole input, resumed after the manifest's rows with ``config.resume``."""
+    """The job over the whole input, resumed after the manifest's rows with ``config.resume``. The engine computes
+    the new columns; either way they are written here, by one ``ShardWriter``."""
     source = open_input(config.input, config.split, config.batch_size, config.text_column)
     manifest = prepare_output(config.output, config.run_settings(), config.output_format or "", config.resume)
     writer = ShardWriter(config.output, manifest, config.shard_rows, config.id_column)
-    job = Job(config)
     start = manifest.rows
     if not manifest.complete:
-        lookback = bool(config.id_column and start)  # the last row done comes first, to check its id
-        batches = source.batches(start, config.batch_size, config.shard_rows, lookback)
+        last_id = manifest.shards[-1]["last_id"] if manifest.shards else None
+        if config.engine == "ray":
+            from corpus.ray_engine import processed_batches
+
+            processed = processed_batches(config, start, last_id)
+        else:
+            job = Job(config)
+            processed = (job.process(table) for table in checked_batches(source, config, start, last_id))
         with tqdm(total=source.total, initial=start, unit="row", desc=config.job, file=sys.stderr,
                   disable=None, dynamic_ncols=True) as bar:
-            first = True
-            for table in batches:
-                if first:
-                    _check_columns(table, config)
-                    first = False
-                    if lookback:
-                        _check_resume_point(table, manifest.shards[-1]["last_id"], config.id_column or "")
-                        continue
-                new, status = job.process(table)
+            for new, status in processed:
                 writer.write(new, status)
-                bar.update(table.num_rows)
+                bar.update(new.num_rows)
         writer.finish()
     counts = Counter({key: manifest.count(key) for key in ("done", "skipped", "failed")})
     return Summary(manifest.rows, counts["done"], counts["skipped"], counts["failed"], len(manifest.shards))
+
+
+def checked_batches(source: Source, config: CorpusConfig, start: int, last_id: str | None) -> Iterator[pa.Table]:
+    """The input's batches from row ``start`` on, as every engine tags them; first checked: the columns named by
+    the options exist, and (resuming with ``--id-column``) row ``start - 1`` still has ``last_id``."""
+    lookback = bool(config.id_column and start)  # the last row done comes first, to check its id
+    for n, table in enumerate(source.batches(start, config.batch_size, config.shard_rows, lookback)):
+        if n == 0:
+            _check_columns(table, config)
+            if lookback:
+                _check_resume_point(table, last_id, config.id_column or "")
+                continue
+        yield table
 
 
 def _check_columns(table: pa.Table, config: CorpusConfig) -> None:

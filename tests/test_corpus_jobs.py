@@ -259,3 +259,20 @@ def test_resume_on_a_changed_input_is_refused(tiny: Path, tmp_path: Path, capsys
     assert run("tag", source, "--output", out, "--model", tiny, "--id-column", "id", *SMALL, "--resume") == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "has the input changed" in err
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (["--actors", "3"], "--actors and --address are settings of --engine ray"),
+        (["--address", "auto"], "--actors and --address are settings of --engine ray"),
+        (["--engine", "ray", "--actors", "0"], "--actors must be at least 1, got 0"),
+        (["--engine", "spark"], "--engine must be one of default, ray, got 'spark'"),
+    ],
+)
+def test_engine_misuse_is_one_line_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture, option: list[str], message: str
+) -> None:
+    assert run("tag", write_input("jsonl", tmp_path, ROWS), "--output", tmp_path / "out.parquet", *option) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err
