@@ -33,7 +33,7 @@ MODELS = {
     ),
     "fast": NamedModel("ner-default", "MiniLM-L6 distilled from MPNet", "`make model`"),
 }
-DEFAULT_MODEL = "fast"  # what every CLI, the demo and EntityTagger.load() use without --model
+DEFAULT_MODEL = "accurate"  # what every CLI, the demo and EntityTagger.load() use without --model
 MODEL_HELP = (  # for every --model: the names, then what else it takes
     ", ".join(f"{name} ({model.about}, models/{model.folder})" for name, model in MODELS.items())
     + f", a model or adapter directory, or a hub id (default: {DEFAULT_MODEL})"

@@ -143,9 +143,9 @@ def test_named_models_resolve_to_their_folders(models_dir, adapters, models, mon
     shutil.copytree(tiny_model_dir(models_dir.parent / "tiny"), models_dir / "ner-default")
     accurate, fast = EntityTagger.load("accurate"), EntityTagger.load("fast")
     assert isinstance(accurate.model, CaseEmbeddingModel) and not isinstance(fast.model, CaseEmbeddingModel)
-    assert not isinstance(EntityTagger.load().model, CaseEmbeddingModel)  # the default is fast for now
-    monkeypatch.setattr(ner.config, "DEFAULT_MODEL", "accurate")
-    assert isinstance(EntityTagger.load().model, CaseEmbeddingModel)
+    assert isinstance(EntityTagger.load().model, CaseEmbeddingModel)  # the default
+    monkeypatch.setattr(ner.config, "DEFAULT_MODEL", "fast")
+    assert not isinstance(EntityTagger.load().model, CaseEmbeddingModel)
     assert "accurate (MPNet-base" in ner.config.MODEL_HELP and "fast (MiniLM" in ner.config.MODEL_HELP
 
 

@@ -13,8 +13,8 @@ from .test_ner_precision import HAS_AVX2, WITHOUT_VNNI, run_on_other_kernels
 
 MODELS = {"fast": REPO / "models" / "ner-default", "accurate": REPO / "models" / "ner-accurate"}
 MARGIN = 0.003  # fp16 weights evaluated in fp32 move F1 by a few hundredths of a point at most
-# Floors against a broken re-export; issue #15 asks 92.5 of accurate, which the shipped adapter (91.88) is short of.
-LEAST_TEST_F1 = {"fast": 0.90, "accurate": 0.915}
+# Floors against a broken re-export, and issue #15's bar for accurate.
+LEAST_TEST_F1 = {"fast": 0.90, "accurate": 0.925}
 
 pytestmark = pytest.mark.slow
 
@@ -32,9 +32,10 @@ def test_shipped_model_keeps_its_reported_test_f1(name):
         assert measured["per_type"][entity_type]["f1-score"] >= reported["per_type"][entity_type]["f1-score"] - 0.01
 
 
-# Entity agreement with float32 on the first 60 test documents as prose, measured on the shipped model (run 6):
+# Entity agreement with float32 on the first 60 test documents as prose, measured on the shipped fast model (run 6):
 # int8 0.990 with 8-bit activations (AVX512-VNNI kernels), 0.976 with 7-bit ones (FBGEMM_ENABLE_INSTRUCTIONS=AVX2
-# on that CPU; 0.974 on an AVX2-only EPYC); bfloat16 0.999 with native bf16 and emulated.
+# on that CPU; 0.974 on an AVX2-only EPYC); bfloat16 0.999 with native bf16 and emulated. accurate (run L3): int8
+# 0.996 with 8-bit activations, 0.988 with 7-bit ones.
 LEAST_AGREEMENT = {"int8 8-bit": 0.985, "int8 7-bit": 0.970, "bfloat16": 0.995}
 
 
@@ -66,7 +67,7 @@ def agreement_with_float32(precision: str, model: str = "fast") -> dict:
     }
 
 
-@pytest.mark.parametrize(("model", "precision"), [("fast", "int8"), ("fast", "bfloat16")])
+@pytest.mark.parametrize(("model", "precision"), [("fast", "int8"), ("fast", "bfloat16"), ("accurate", "int8")])
 def test_faster_precisions_find_the_same_entities_as_float32(model, precision):
     """On this CPU's kernel path (int8 uses the shipped activation ranges). The full-test-set F1 of each
     precision is in benchmarks/ner_rawtext.py."""
