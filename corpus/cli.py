@@ -26,8 +26,10 @@ from ner.config import MODEL_HELP, PRECISIONS
 
 READ_BACK = (
     "The shards together are the output, in input order: "
-    'datasets.load_dataset("parquet", data_files=sorted(glob.glob("OUT.parquet/part-*.parquet")), split="train") '
-    "(json for .jsonl, csv for .csv)."
+    'datasets.load_dataset("parquet", data_files=sorted(glob.glob("OUT.parquet/part-*.parquet")), split="train"). '
+    "Parquet keeps every column's type; JSONL and CSV shards do not (a column null throughout one shard has no "
+    "type there, which datasets' json loader refuses), so read those with pandas: "
+    'pandas.concat(pandas.read_json(f, lines=True) for f in sorted(glob.glob("OUT.jsonl/part-*.jsonl"))).'
 )
 
 
