@@ -32,10 +32,10 @@ def test_shipped_model_keeps_its_reported_test_f1(name):
         assert measured["per_type"][entity_type]["f1-score"] >= reported["per_type"][entity_type]["f1-score"] - 0.01
 
 
-# Entity agreement with float32 on the first 60 test documents as prose, measured on the shipped fast model (run 6):
-# int8 0.990 with 8-bit activations (AVX512-VNNI kernels), 0.976 with 7-bit ones (FBGEMM_ENABLE_INSTRUCTIONS=AVX2
-# on that CPU; 0.974 on an AVX2-only EPYC); bfloat16 0.999 with native bf16 and emulated. accurate (run L3): int8
-# 0.996 with 8-bit activations, 0.988 with 7-bit ones.
+# Entity agreement with float32 on the first 60 test documents as prose. fast (run A1): int8 0.989 with 8-bit
+# activations (AVX512-VNNI kernels), 0.978 with 7-bit ones (FBGEMM_ENABLE_INSTRUCTIONS=AVX2 on that CPU; the earlier
+# run 6: 0.976, and 0.974 on an AVX2-only EPYC); bfloat16 1.000. accurate (run L3): int8 0.996 with 8-bit
+# activations, 0.988 with 7-bit ones.
 LEAST_AGREEMENT = {"int8 8-bit": 0.985, "int8 7-bit": 0.970, "bfloat16": 0.995}
 
 

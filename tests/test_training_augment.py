@@ -95,6 +95,7 @@ def test_an_augmented_run_trains_on_the_copies_and_records_them(tmp_path, capsys
     assert "augment:" in out and "copied sentences per epoch (Nigeria,Japan)" in out
     card = (tmp_path / "run" / "best" / "README.md").read_text()
     assert "--augment Nigeria,Japan" in card and "--augment-ratio 0.5" in card
+    assert "entity-switched copies (`--augment Nigeria,Japan`, 0.5 copied documents" in card
     with one_thread():
         assert train_main([*args[:-4], "--augment", "Atlantis"]) == 2
     assert "not a country" in capsys.readouterr().err

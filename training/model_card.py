@@ -63,6 +63,7 @@ def write_model_card(folder: Path, cfg, metrics: dict) -> None:
         f"    {command}",
         "",
         *(adapter_notes(cfg) if cfg.adapter else []),
+        *(augment_notes(cfg) if cfg.augment else []),
     ]
     (folder / "README.md").write_text("\n".join(text))
 
@@ -77,5 +78,15 @@ def adapter_notes(cfg) -> list[str]:
         "the base, applies the adapter and merges it; `python -m training.export FOLDER OUT --merge` writes the "
         "merged model."
         + (f" Training continued from the adapter in `{cfg.init_adapter}`." if cfg.init_adapter else ""),
+        "",
+    ]
+
+
+def augment_notes(cfg) -> list[str]:
+    return [
+        f"Trained on the original documents plus entity-switched copies (`--augment {cfg.augment}`, "
+        f"{cfg.augment_ratio} copied documents per document and epoch, each for a randomly drawn country; "
+        "`training/augment.py`). Their names, cities and regions come from the train part of `localize`'s pools; "
+        "`benchmarks/entity_switch.py` audits on the held-out part.",
         "",
     ]
