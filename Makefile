@@ -27,12 +27,12 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(PY) -m ruff check .
 
-# Reproduces the shipped model in models/ from ../shared/data/conllpp: an MPNet teacher, then the distilled
-# MiniLM (about 75 minutes on 2 idle CPU cores; scripts/train_default_model.sh).
+# Reproduces models/ner-default (fast) from ../shared/data/conllpp: the MiniLM on the original documents plus
+# entity-switched copies (about 30 minutes on 2 idle CPU cores; scripts/train_default_model.sh).
 model: $(STAMP)
 	bash scripts/train_default_model.sh
 
-# Reproduces models/ner-accurate: LoRA over MPNet-base (about 50 minutes on 2 idle CPU cores).
+# Reproduces models/ner-accurate: LoRA over MPNet-base, two schedules (about 90 minutes on 2 idle CPU cores).
 accurate-model: $(STAMP)
 	bash scripts/train_accurate_model.sh
 
