@@ -13,8 +13,10 @@ FIRST=${FIRST:-runs/mpnet-case-lora-lr2e-4}
 RUN=${RUN:-runs/mpnet-case-lora-cont}
 # Passive OpenMP threads: busy-waiting threads collapse a long run whenever anything else uses the cores.
 export OMP_WAIT_POLICY=PASSIVE TOKENIZERS_PARALLELISM=false
+# bf16 autocast where the CPU has it natively (AVX512-BF16, AMX); emulated elsewhere, so float32 there.
+MIXED=${MIXED:-$("$PY" -c 'from ner.precision import cpu_info; print("bf16" if cpu_info().native_bf16 else "no")')}
 LORA=(--model mpnet --data "$DATA" --case-feature --adapter lora --lora-rank 16 --lora-alpha 32 --batch-size 32
-      --mixed-precision bf16 --save-steps 100 ${RESUME:+--resume})
+      --mixed-precision "$MIXED" --save-steps 100 ${RESUME:+--resume})
 test -f "$FIRST/best/metrics.json" && grep -q '"test"' "$FIRST/best/metrics.json" \
   || "$PY" -m training "${LORA[@]}" --output-dir "$FIRST" --epochs 4 --learning-rate 2e-4
 "$PY" -m training "${LORA[@]}" --output-dir "$RUN" --init-adapter "$FIRST/best" --epochs 3 --learning-rate 2e-4 \

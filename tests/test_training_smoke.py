@@ -4,11 +4,13 @@ import json
 import os
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import pytest
 import torch
 from safetensors.torch import load_file
 
+from training import train
 from training.evaluate import main as evaluate_main
 from training.train import main as train_main
 
@@ -113,3 +115,14 @@ def test_distributed_run_under_accelerate_launch(workspace):
     state = json.loads((output / "checkpoint" / "trainer_state.json").read_text())
     assert state["epoch"] == 2
     assert json.loads((output / "best" / "metrics.json").read_text())["test"]["sentences"] == 5
+
+
+def test_bf16_training_on_a_cpu_that_emulates_it_says_so(monkeypatch, capsys):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(train, "cpu_info", lambda: SimpleNamespace(native_bf16=False))
+    assert train.pick_precision("bf16") == "bf16"
+    assert "emulated on this CPU" in capsys.readouterr().err
+    assert train.pick_precision("auto") == "no"
+    monkeypatch.setattr(train, "cpu_info", lambda: SimpleNamespace(native_bf16=True))
+    assert train.pick_precision("bf16") == "bf16"
+    assert capsys.readouterr().err == ""
