@@ -1,10 +1,11 @@
 """LoRA adapters (``--adapter lora``) on a tiny random BERT and a tiny MPNet with a case embedding."""
 
 import json
+import shutil
 
 import pytest
 import torch
-from safetensors.torch import load_file
+from safetensors.torch import load_file, save_file
 
 from ner.model import ADAPTER_CONFIG, ADAPTER_WEIGHTS
 from ner.model_inputs import CASE_EMBEDDING_FILE, RANGES_FILE, CaseEmbeddingModel, load_ranges
@@ -134,6 +135,33 @@ def test_export_ships_the_adapter_in_half_precision_with_its_ranges(models, tmp_
     assert all(t.dtype == torch.float16 for t in load_file(shipped / ADAPTER_WEIGHTS).values())
     assert (shipped / ADAPTER_WEIGHTS).stat().st_size < 0.6 * (folder / ADAPTER_WEIGHTS).stat().st_size
     torch.testing.assert_close(logits(load_trained_model(shipped)), logits(model), rtol=0, atol=1e-3)
+
+
+def test_export_average_with_ships_the_mean_of_two_adapters_measured_again(models, tmp_path, capsys):
+    _, first = adapter_folder(models, "mpnet", tmp_path / "first")
+    second = tmp_path / "second"
+    shutil.copytree(first, second)
+    weights = load_file(first / ADAPTER_WEIGHTS)
+    save_file({name: t + 0.05 for name, t in weights.items()}, second / ADAPTER_WEIGHTS, metadata={"format": "pt"})
+    data = write_conll_dir(tmp_path / "data")
+    mean = tmp_path / "mean"
+
+    assert export_main([str(first), str(mean), "--average-with", str(second), "--data", str(data)]) == 0
+    shipped = load_file(mean / ADAPTER_WEIGHTS)
+    for name, tensor in weights.items():
+        assert shipped[name].dtype == torch.float16
+        torch.testing.assert_close(shipped[name].float(), tensor + 0.025, rtol=0, atol=2e-3)
+    metrics = json.loads((mean / "metrics.json").read_text())
+    assert metrics["averaged"] == [str(first), str(second)]
+    assert metrics["dev"]["sentences"] > 0 and metrics["test"]["sentences"] > 0
+    assert "the scores above were measured on the mean" in (mean / "README.md").read_text()
+
+    assert export_main([str(first), str(mean), "--average-with", str(second)]) == 2
+    assert "needs --data" in capsys.readouterr().err
+    settings = json.loads((second / ADAPTER_CONFIG).read_text())
+    (second / ADAPTER_CONFIG).write_text(json.dumps({**settings, "r": 8}))
+    assert export_main([str(first), str(mean), "--average-with", str(second), "--data", str(data)]) == 2
+    assert "differs from" in capsys.readouterr().err
 
 
 def test_export_merge_writes_a_standalone_model_with_its_case_embedding(models, tmp_path):

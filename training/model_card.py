@@ -90,3 +90,14 @@ def augment_notes(cfg) -> list[str]:
         "`benchmarks/entity_switch.py` audits on the held-out part.",
         "",
     ]
+
+
+def averaged_card(card: str, metrics: dict, source: Path, other: Path) -> str:
+    """``source``'s card with the averaged adapter's scores in place of its own, and a note saying what was mixed."""
+    scores = iter(line for split in ("dev", "test") for line in figures(split, metrics[split]))
+    lines = [next(scores, line) if line.startswith(("| dev |", "| test |")) else line for line in card.splitlines()]
+    note = (
+        f"These weights are the mean of this run's adapter (`{source}`) and `{other}`'s, tensor by tensor "
+        "(`python -m training.export --average-with`); the scores above were measured on the mean."
+    )
+    return "\n".join([*lines, "", note, ""])
