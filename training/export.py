@@ -36,7 +36,9 @@ MERGED_NOTE = (
 SHARED_SETTINGS = ("base_model_name_or_path", "r", "lora_alpha", "target_modules", "modules_to_save")
 
 
-def export(source: Path, destination: Path, merge: bool = False) -> None:
+def export(
+    source: Path, destination: Path, merge: bool = False, average_with: Path | None = None, data: str | None = None
+) -> None:
     temporary = destination.with_name(destination.name + ".tmp")
     shutil.rmtree(temporary, ignore_errors=True)
     adapter = is_adapter_dir(source)
@@ -52,17 +54,23 @@ def export(source: Path, destination: Path, merge: bool = False) -> None:
     if adapter and merge and (temporary / "README.md").is_file():
         with (temporary / "README.md").open("a") as card:
             card.write(MERGED_NOTE)
+    if average_with is not None:  # before the rename: a refused or failed average leaves the destination as it was
+        try:
+            average_adapters(source, average_with, temporary, data)
+        except BaseException:
+            shutil.rmtree(temporary, ignore_errors=True)
+            raise
     shutil.rmtree(destination, ignore_errors=True)
     temporary.rename(destination)
 
 
 def average_adapters(source: Path, other: Path, destination: Path, data: str) -> None:
     """``destination`` (an export of ``source``) gets the mean of both adapters' weights, its dev and test
-    measured again, and a card that says so."""
+    measured again, and a card that says so; activation ranges of either no longer apply (calibrate again)."""
     if not (is_adapter_dir(source) and is_adapter_dir(other)):
         raise DataError("--average-with: both folders must be LoRA adapter folders")
     settings = [json.loads((folder / ADAPTER_CONFIG).read_text()) for folder in (source, other)]
-    differing = [key for key in SHARED_SETTINGS if settings[0].get(key) != settings[1].get(key)]
+    differing = [key for key in SHARED_SETTINGS if comparable(settings[0].get(key)) != comparable(settings[1].get(key))]
     if differing:
         raise DataError(f"--average-with {other}: its adapter differs from {source} in {', '.join(differing)}")
     first, second = load_file(source / ADAPTER_WEIGHTS), load_file(other / ADAPTER_WEIGHTS)
@@ -72,12 +80,18 @@ def average_adapters(source: Path, other: Path, destination: Path, data: str) ->
     # differ by under 1% of the update (measured on the accurate model's two schedules).
     mean = {name: ((first[name].float() + second[name].float()) / 2).half() for name in first}
     save_file(mean, destination / ADAPTER_WEIGHTS, metadata={"format": "pt"})
+    (destination / RANGES_FILE).unlink(missing_ok=True)
     metrics = {"averaged": [str(source), str(other)]}
     for name, split in (("dev", "validation"), ("test", "test")):
         metrics[name] = evaluate_model_dirs([str(destination)], data, split)
     (destination / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
     card = destination / "README.md"
     card.write_text(averaged_card(card.read_text() if card.is_file() else "", metrics, source, other))
+
+
+def comparable(setting):
+    """peft saves a set of target modules as a list in no fixed order."""
+    return sorted(setting) if isinstance(setting, list) else setting
 
 
 def copy_adapter_in_half(source: Path, destination: Path) -> None:
@@ -107,9 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {args.source}: no saved model there (config.json missing)", file=sys.stderr)
         return 2
     try:
-        export(args.source, args.destination, args.merge)
-        if args.average_with:
-            average_adapters(args.source, args.average_with, args.destination, args.data)
+        export(args.source, args.destination, args.merge, args.average_with, args.data)
     except (NerError, DataError, OSError) as error:  # e.g. an adapter whose base encoder is not installed
         print(f"error: {error}", file=sys.stderr)
         return 2
