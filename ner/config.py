@@ -31,7 +31,7 @@ MODELS = {
         "MPNet-base + case embedding + LoRA adapter",
         "`python -m training.export RUN/best models/ner-accurate` on a `--model mpnet --adapter lora` run",
     ),
-    "fast": NamedModel("ner-default", "MiniLM-L6 distilled from MPNet", "`make model`"),
+    "fast": NamedModel("ner-default", "MiniLM-L6 + case-shape token types", "`make model`"),
 }
 DEFAULT_MODEL = "accurate"  # what every CLI, the demo and EntityTagger.load() use without --model
 MODEL_HELP = (  # for every --model: the names, then what else it takes
