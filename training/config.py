@@ -50,6 +50,13 @@ class TrainConfig:
     )
     augment_ratio: float = field(default=0.5, metadata={"help": "copied documents per epoch, per training document"})
     augment_cache: str = field(default="runs/augment", metadata={"help": "where the copies are cached"})
+    join_sentences: float = field(
+        default=0.0,
+        metadata={
+            "help": "share of sentence boundaries inside a document removed each epoch (0 <= P < 1), so the model "
+            "also learns from run-on text; runs of at most 100 words"
+        },
+    )
     mixed_precision: str = field(default="auto", metadata={"help": "auto (bf16/fp16 on GPU), no, fp16, bf16"})
     save_steps: int = field(default=0, metadata={"help": "also checkpoint every N steps (0: per epoch only)"})
     resume: bool = field(default=False, metadata={"help": "continue from the last checkpoint in output_dir"})

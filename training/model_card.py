@@ -23,7 +23,9 @@ def write_model_card(folder: Path, cfg, metrics: dict) -> None:
     settings = {
         k: v
         for k, v in asdict(cfg).items()
-        if k not in ("resume", "output_dir") and (cfg.adapter or not k.startswith("lora_"))  # LoRA's, if used
+        if k not in ("resume", "output_dir")
+        and (cfg.adapter or not k.startswith("lora_"))  # LoRA's, if used
+        and (cfg.join_sentences or k != "join_sentences")  # cards of runs without it stay as they were
     }
     command = "python -m training " + " ".join(
         f"--{k.replace('_', '-')}" if v is True else f"--{k.replace('_', '-')} {shlex.quote(str(v))}"
@@ -64,6 +66,7 @@ def write_model_card(folder: Path, cfg, metrics: dict) -> None:
         "",
         *(adapter_notes(cfg) if cfg.adapter else []),
         *(augment_notes(cfg) if cfg.augment else []),
+        *(join_notes(cfg) if cfg.join_sentences else []),
     ]
     (folder / "README.md").write_text("\n".join(text))
 
@@ -88,6 +91,15 @@ def augment_notes(cfg) -> list[str]:
         f"{cfg.augment_ratio} copied documents per document and epoch, each for a randomly drawn country; "
         "`training/augment.py`). Their names, cities and regions come from the train part of `localize`'s pools; "
         "`benchmarks/entity_switch.py` audits on the held-out part.",
+        "",
+    ]
+
+
+def join_notes(cfg) -> list[str]:
+    return [
+        f"Each epoch, {100 * cfg.join_sentences:g}% of the sentence boundaries inside a document were removed "
+        f"(`--join-sentences {cfg.join_sentences}`, runs of at most 100 words; `training/joining.py`), so the model "
+        "also learned from run-on text, as a document pasted on one line reaches it.",
         "",
     ]
 

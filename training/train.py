@@ -38,6 +38,7 @@ from .distillation import (
 from .errors import DataError
 from .evaluate import evaluation_loader, format_report, predict_tags, seqeval_report
 from .features import encode_split
+from .joining import check_join_share, join_logits, join_sentences
 from .model_card import write_model_card
 from .modeling import add_adapter, continue_adapter, load_model, load_tokenizer, load_trained_model, save_model
 
@@ -105,6 +106,7 @@ def train(cfg: TrainConfig) -> dict:
     set_seed(cfg.seed)
     output_dir = Path(cfg.output_dir)
     say = accelerator.print
+    check_join_share(cfg.join_sentences)
 
     # 1. Data: a DatasetDict with the hub's features, whichever the source.
     raw = limited(load_data(cfg.data), cfg.limit_sentences)
@@ -134,6 +136,8 @@ def train(cfg: TrainConfig) -> dict:
     if copies:
         say(f"augment: {', '.join(f'{len(c)}' for c in copies)} copied sentences per epoch ({cfg.augment})")
     train_sets = training_sets(raw["train"], copies, tokenizer, encode, cfg)
+    if cfg.join_sentences:
+        say(f"join-sentences {cfg.join_sentences}: {', '.join(str(len(s)) for s in train_sets)} rows per epoch")
 
     # 3. Optimizer and a linear warm-up/decay schedule over all optimizer steps.
     total_steps = sum(math.ceil(len(train_sets[epoch]) / cfg.batch_size) for epoch in range(cfg.epochs))
@@ -210,14 +214,25 @@ def train(cfg: TrainConfig) -> dict:
 
 def training_sets(train: Dataset, copies: list[Dataset], tokenizer, encode: dict, cfg: TrainConfig) -> list[Dataset]:
     """Each epoch's model-ready training rows: the original sentences, plus that epoch's copies if augmenting;
-    with the teacher's logits of every word when distilling."""
+    with the teacher's logits of every word when distilling. With ``--join-sentences``, each epoch joins its own
+    share of consecutive sentences (originals and copies alike) into run-on rows, the teacher's logits with them
+    (the teacher reads, and caches, the sentences one by one)."""
 
-    def encoded(sentences: Dataset) -> Dataset:
+    def encoded(sentences: Dataset, epoch: int | None = None, part: str = "") -> Dataset:
+        logits = teacher_logits(cfg.teacher, sentences, cfg.eval_batch_size) if cfg.teacher else None
+        if epoch is not None:
+            sentences, groups = join_sentences(sentences, cfg.join_sentences, cfg.seed, epoch, part)
+            logits = join_logits(logits, groups) if logits is not None else None
         rows = encode_split(sentences, tokenizer, label_all_tokens=cfg.label_all_tokens, **encode)
-        if cfg.teacher:
-            rows = add_teacher_logits(rows, teacher_logits(cfg.teacher, sentences, cfg.eval_batch_size))
-        return rows
+        return add_teacher_logits(rows, logits) if logits is not None else rows
 
+    if cfg.join_sentences:
+        return [
+            concatenate_datasets(
+                [encoded(train, epoch, "original"), *([encoded(copies[epoch], epoch, "copies")] if copies else [])]
+            )
+            for epoch in range(cfg.epochs)
+        ]
     original = encoded(train)
     if not copies:
         return [original] * cfg.epochs
