@@ -28,7 +28,8 @@ lint: $(STAMP)
 	$(PY) -m ruff check .
 
 # Reproduces models/ner-default (fast) from ../shared/data/conllpp: the MiniLM on the original documents plus
-# entity-switched copies (about 30 minutes on 2 idle CPU cores; scripts/train_default_model.sh).
+# entity-switched copies, a quarter of its sentence boundaries removed (30-40 minutes on 2 CPU cores;
+# scripts/train_default_model.sh).
 model: $(STAMP)
 	bash scripts/train_default_model.sh
 
