@@ -3,6 +3,7 @@ else, giving a replacement the original's casing, and grouping mentions of one e
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from typing import Any
 from localize.config import LocalizeError
 
 _SPACES = re.compile(r"(\s+)")
+_LOCATED_BY = re.compile(r"\s+(?:in|at)\s+|\s*,\s*", re.IGNORECASE)  # "Harvard University in Cambridge"
 
 
 def words_of(surface: str) -> list[str]:
@@ -36,6 +38,18 @@ def mentions_from_entities(text: str, entities: Iterable[Mapping[str, Any]]) -> 
         if mention.end > mention.start and (not kept or mention.start >= kept[-1].end):
             kept.append(mention)
     return kept
+
+
+def located_organisations(text: str, mentions: Sequence[Mention]) -> list[tuple[Mention, Mention]]:
+    """(organisation, place) pairs where the place is written right after the organisation, as where it is:
+    "Harvard University in Cambridge", "Acme Corp, Boston", "the Smithsonian at Washington"."""
+    return [
+        (first, second)
+        for first, second in itertools.pairwise(mentions)
+        if first.entity_group == "ORG"
+        and second.entity_group == "LOC"
+        and _LOCATED_BY.fullmatch(text, first.end, second.start)
+    ]
 
 
 def _mention(text: str, entity: Mapping[str, Any]) -> Mention:

@@ -264,3 +264,31 @@ def test_a_bad_pool_part_is_one_clear_line() -> None:
 
     with pytest.raises(LocalizeError, match="pool part must be one of all, train, held-out"):
         LocalizeConfig(pool_part="test")
+
+
+def test_the_place_of_a_kept_organisation_stays_everywhere(loc: Localizer) -> None:
+    text = "Emma spoke at Harvard University in Boston, then flew from Boston to Chicago."
+    items = (("PER", "Emma"), ("ORG", "Harvard University"), ("LOC", "Boston"), ("LOC", "Boston"), ("LOC", "Chicago"))
+    result, new = rewrite(loc, text, *items)
+    assert new[1] is None and new[2] is None and new[3] is None, result.text
+    assert "Harvard University" in result.replacements[2].reason
+    assert is_city_of(new[4], "India") and new[0] is not None
+    # With organisations left out, every organisation stays, and so does the place that says where it is.
+    text = "Bank of America, Boston, opened a branch in Chicago."
+    kept = loc.rewrite(
+        text,
+        ents(text, ("ORG", "Bank of America"), ("LOC", "Boston"), ("LOC", "Chicago")),
+        target="India",
+        source="USA",
+        types=["PER", "LOC"],
+    )
+    assert [r.replacement for r in kept.replacements][:2] == [None, None]
+
+
+def test_the_place_of_a_moved_organisation_moves_with_it(loc: Localizer) -> None:
+    text = "Bank of America in Boston hired Microsoft staff in Seattle."
+    result, new = rewrite(
+        loc, text, ("ORG", "Bank of America"), ("LOC", "Boston"), ("ORG", "Microsoft"), ("LOC", "Seattle")
+    )
+    assert new[0] == "Bank of India" and is_city_of(new[1], "India"), result.text
+    assert new[2] is None and is_city_of(new[3], "India")  # "staff in" stands between them: not where it is
