@@ -133,7 +133,7 @@ class Plan:
         self.target_vector, self.source_vector = anchors
         self.organisation_fallback = organisation_fallback
         self.kept_countries: set[str] = set()  # foreign countries the text names: their places stay
-        self.organisation_places: dict[str, str] = {}  # normalized place -> the kept organisation it locates
+        self.anchored_places: dict[str, str] = {}  # normalized place -> the kept organisation or venue it locates
         self.places: dict[tuple[str, str], Outcome] = {}  # (kind, normalized name) -> outcome
         self.first_names: dict[str, Pick] = {}  # lower-case source first name -> its new first name
         self.surnames: dict[str, Pick] = {}  # normalized source surname -> its new surname
@@ -162,13 +162,13 @@ class Plan:
                     self.roles.setdefault(word.lower(), "surname")
                     self.full_forms.setdefault(word.lower(), surface)
 
-    def keep_places_of_kept_organisations(self, located: Sequence[tuple[str, str]], moved: bool) -> None:
-        """(organisation, place) pairs written as "Harvard University in Cambridge": where an organisation stays
-        (or organisations are not ``moved`` at all), the place that says where it is stays too, everywhere in the
-        text."""
-        for organisation, place in located:
-            if not moved or isinstance(self.replace("ORG", organisation), Kept):
-                self.organisation_places.setdefault(normalize(place), organisation)
+    def keep_places_of_kept_entities(self, located: Sequence[tuple[str, str, str]], moved: set[str]) -> None:
+        """(group, entity, place) triples written as "Harvard University in Cambridge": where an organisation or
+        a venue stays (or its type is not ``moved`` at all), the place that says where it is stays too, everywhere
+        in the text ("Harvard University in Varanasi" would be a new, false fact)."""
+        for group, entity, place in located:
+            if group not in moved or isinstance(self.replace(group, entity), Kept):
+                self.anchored_places.setdefault(normalize(place), entity)
 
     def _source_name(self) -> str:
         return self.source.name if self.source else "the source country"
@@ -199,9 +199,9 @@ class Plan:
         return rank is not None and rank < 5000
 
     def location(self, surface: str, words: list[str]) -> Outcome:
-        organisation = self.organisation_places.get(normalize(surface))
-        if organisation is not None:
-            return Kept(f"where {organisation} is, which stays: kept")
+        anchor = self.anchored_places.get(normalize(surface))
+        if anchor is not None:
+            return Kept(f"where {anchor} is, which stays: kept")
         found = places.recognize(words, self.common)
         if found.kind == "venue" and found.place is not None and found.inside is not None:
             return self._around(words, found.place, found.inside, "venue")

@@ -24,7 +24,7 @@ from localize.openvocab import (
     accepted,
 )
 from localize.result import Replacement, RewriteResult
-from localize.text import Key, Mention, full_forms, key_of, located_organisations, mentions_from_entities, splice
+from localize.text import Key, Mention, full_forms, key_of, located_mentions, mentions_from_entities, splice
 from localize.vectors import VectorIndex, load_vectors
 
 
@@ -107,8 +107,9 @@ class Localizer:
             (self.config.pool_part, self.config.held_out_share),
         )
         plan.survey([(m.entity_group, m.text) for m in mentions if m.entity_group in selected])
-        plan.keep_places_of_kept_organisations(
-            [(org.text, place.text) for org, place in located_organisations(text, mentions)], "ORG" in selected
+        plan.keep_places_of_kept_entities(
+            [(first.entity_group, first.text, place.text) for first, place in located_mentions(text, mentions)],
+            selected,
         )
         records = []
         for mention in mentions:

@@ -40,13 +40,13 @@ def mentions_from_entities(text: str, entities: Iterable[Mapping[str, Any]]) -> 
     return kept
 
 
-def located_organisations(text: str, mentions: Sequence[Mention]) -> list[tuple[Mention, Mention]]:
-    """(organisation, place) pairs where the place is written right after the organisation, as where it is:
-    "Harvard University in Cambridge", "Acme Corp, Boston", "the Smithsonian at Washington"."""
+def located_mentions(text: str, mentions: Sequence[Mention]) -> list[tuple[Mention, Mention]]:
+    """(organisation or place, place) pairs where the second is written right after the first, as where it is:
+    "Harvard University in Cambridge", "Acme Corp, Boston", "Central Park in New York"."""
     return [
         (first, second)
         for first, second in itertools.pairwise(mentions)
-        if first.entity_group == "ORG"
+        if first.entity_group in ("ORG", "LOC")
         and second.entity_group == "LOC"
         and _LOCATED_BY.fullmatch(text, first.end, second.start)
     ]

@@ -285,6 +285,14 @@ def test_the_place_of_a_kept_organisation_stays_everywhere(loc: Localizer) -> No
     assert [r.replacement for r in kept.replacements][:2] == [None, None]
 
 
+def test_the_city_of_a_kept_venue_stays(loc: Localizer) -> None:
+    # The tagger may take an institution for a place (the shipped model tags "Harvard University" LOC).
+    text = "She spoke at Harvard University in Boston before flying to Chicago."
+    result, new = rewrite(loc, text, ("LOC", "Harvard University"), ("LOC", "Boston"), ("LOC", "Chicago"))
+    assert new[:2] == [None, None], result.text
+    assert is_city_of(new[2], "India")
+
+
 def test_the_place_of_a_moved_organisation_moves_with_it(loc: Localizer) -> None:
     text = "Bank of America in Boston hired Microsoft staff in Seattle."
     result, new = rewrite(
