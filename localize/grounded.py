@@ -165,8 +165,12 @@ class Plan:
     def keep_places_of_kept_entities(self, located: Sequence[tuple[str, str, str]], moved: set[str]) -> None:
         """(group, entity, place) triples written as "Harvard University in Cambridge": where an organisation or
         a venue stays (or its type is not ``moved`` at all), the place that says where it is stays too, everywhere
-        in the text ("Harvard University in Varanasi" would be a new, false fact)."""
+        in the text ("Harvard University in Varanasi" would be a new, false fact). An entity that is itself a
+        country, region or city, or a team named after one ("MONTREAL AT CHICAGO"), anchors nothing: its place
+        rules apply."""
         for group, entity, place in located:
+            if places.recognize(words_of(entity), self.common).kind in ("country", "region", "city"):
+                continue
             if group not in moved or isinstance(self.replace(group, entity), Kept):
                 self.anchored_places.setdefault(normalize(place), entity)
 

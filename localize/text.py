@@ -12,7 +12,8 @@ from typing import Any
 from localize.config import LocalizeError
 
 _SPACES = re.compile(r"(\s+)")
-_LOCATED_BY = re.compile(r"\s+(?:in|at)\s+|\s*,\s*", re.IGNORECASE)  # "Harvard University in Cambridge"
+# "Harvard University in Cambridge", "Acme Corp, Denver"; not "at", which in a fixture list is the home team's city
+_LOCATED_BY = re.compile(r"\s+in\s+|\s*,\s*", re.IGNORECASE)
 
 
 def words_of(surface: str) -> list[str]:

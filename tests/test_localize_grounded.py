@@ -293,6 +293,24 @@ def test_the_city_of_a_kept_venue_stays(loc: Localizer) -> None:
     assert is_city_of(new[2], "India")
 
 
+def test_a_place_after_a_kept_place_or_foreign_team_is_not_anchored(loc: Localizer) -> None:
+    # A schedule line: the home team's city moves, whoever the visitors are.
+    text = "MONTREAL AT CHICAGO\nNY JETS AT MIAMI\nMONTREAL, Denver\nDenver, Texas"
+    items = (
+        ("ORG", "MONTREAL"),
+        ("LOC", "CHICAGO"),
+        ("ORG", "NY JETS"),
+        ("LOC", "MIAMI"),
+        ("ORG", "MONTREAL"),
+        ("LOC", "Denver"),
+        ("LOC", "Denver"),
+        ("LOC", "Texas"),
+    )
+    result, new = rewrite(loc, text, *items)
+    assert new[0] is None and new[2] is None and is_city_of(new[1].title(), "India"), result.text
+    assert is_city_of(new[3].title(), "India") and is_city_of(new[5], "India") and is_region_of(new[7], "India")
+
+
 def test_the_place_of_a_moved_organisation_moves_with_it(loc: Localizer) -> None:
     text = "Bank of America in Boston hired Microsoft staff in Seattle."
     result, new = rewrite(
