@@ -203,9 +203,13 @@ class Plan:
         return rank is not None and rank < 5000
 
     def location(self, surface: str, words: list[str]) -> Outcome:
+        outcome = self._location(surface, words)
         anchor = self.anchored_places.get(normalize(surface))
-        if anchor is not None:
+        if anchor is not None and isinstance(outcome, Pick):  # a place kept anyway keeps its own reason
             return Kept(f"where {anchor} is, which stays: kept")
+        return outcome
+
+    def _location(self, surface: str, words: list[str]) -> Outcome:
         found = places.recognize(words, self.common)
         if found.kind == "venue" and found.place is not None and found.inside is not None:
             return self._around(words, found.place, found.inside, "venue")
