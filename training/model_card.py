@@ -7,6 +7,8 @@ import shlex
 from dataclasses import asdict
 from pathlib import Path
 
+from .joining import MAX_JOINED_WORDS
+
 
 def row(split: str, name: str, f1: float, precision: float, recall: float) -> str:
     return f"| {split} | {name} | {100 * f1:.2f} | {100 * precision:.2f} | {100 * recall:.2f} |"
@@ -98,8 +100,8 @@ def augment_notes(cfg) -> list[str]:
 def join_notes(cfg) -> list[str]:
     return [
         f"Each epoch, {100 * cfg.join_sentences:g}% of the sentence boundaries inside a document were removed "
-        f"(`--join-sentences {cfg.join_sentences}`, runs of at most 100 words; `training/joining.py`), so the model "
-        "also learned from run-on text, as a document pasted on one line reaches it.",
+        f"(`--join-sentences {cfg.join_sentences}`, runs of at most {MAX_JOINED_WORDS} words; `training/joining.py`), "
+        "so the model also learned from run-on text, as a document pasted on one line reaches it.",
         "",
     ]
 
