@@ -52,10 +52,19 @@ class Recognized:
 
 def recognize(words: list[str], common: Callable[[str], bool] = lambda word: False) -> Recognized:
     """The kind of a location written as ``words``: a country, a region, a city (the most populous of that name),
-    a district, a venue with a known place in it, or unknown."""
+    a district, a venue with a known place in it, or unknown. A single ``common`` word names no town under
+    100,000 people: "University" (a town in Florida) is what a tagger leaves of "Harvard University"."""
     whole = _recognize_name(" ".join(words))
     if whole is not None and not (len(words) > 1 and words[-1].lower() in VENUE_WORDS):
-        return whole
+        small_common = (
+            len(words) == 1
+            and whole.kind == "city"
+            and whole.place is not None
+            and whole.place.population < 100_000
+            and common(words[0].lower())
+        )
+        if not small_common:
+            return whole
     if any(word.lower() in VENUE_WORDS for word in words[1:]):
         found = place_inside(words, common)
         if found is not None:

@@ -318,3 +318,12 @@ def test_the_place_of_a_moved_organisation_moves_with_it(loc: Localizer) -> None
     )
     assert new[0] == "Bank of India" and is_city_of(new[1], "India"), result.text
     assert new[2] is None and is_city_of(new[3], "India")  # "staff in" stands between them: not where it is
+
+
+def test_a_common_word_is_no_small_town(loc: Localizer) -> None:
+    # int8 tagging once split "Harvard University" into ORG "Harvard" and LOC "University" (a Florida town).
+    text = "She spoke at Harvard University in Boston and lives in Columbia."
+    items = (("ORG", "Harvard"), ("LOC", "University"), ("LOC", "Boston"), ("LOC", "Columbia"))
+    result, new = rewrite(loc, text, *items)
+    assert new[:3] == [None, None, None], result.text
+    assert is_city_of(new[3], "India")  # a common word, but a city of 140,000
