@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TypedDict
 
-from ner.text import Span
+from ner.text import Span, is_punctuation
+
+# Punctuation a name may hold between its words ("Johnson & Johnson", "Dr . Smith" in spaced text); any other mark
+# between two words labelled as one entity ends it there ("Mary Jones / Bill Gates" are two people).
+INNER_PUNCTUATION = frozenset(["&", "'", "\u2019", "."])
 
 
 class Entity(TypedDict):
@@ -27,36 +31,75 @@ def split_label(label: str) -> tuple[str, str | None]:
 
 
 def merge_entities(
-    text: str, words: Sequence[Span], labels: Sequence[str], scores: Sequence[float]
+    text: str,
+    words: Sequence[Span],
+    labels: Sequence[str],
+    scores: Sequence[float],
+    atoms: frozenset[int] = frozenset(),
 ) -> list[Entity]:
     """Entities of one sentence from its words' labels and label probabilities.
 
     B-X starts an entity; I-X continues an entity of type X and otherwise (after O or another type) starts
-    one, so a stray I- is not lost. An entity's score is the mean probability of its words.
+    one, so a stray I- is not lost. An entity's score is the mean probability of its words. Whatever the
+    labels say, an entity never holds an atom (``atoms``: word indices of addresses, URLs, handles), never
+    reaches across markup, never holds punctuation other than ``INNER_PUNCTUATION``, and never starts or ends
+    with punctuation.
     """
     entities: list[Entity] = []
+    for kind, group in _labelled_groups(labels):
+        for part in _clean_parts(text, words, group, atoms):
+            entities.append(_entity(text, words, scores, part, kind))
+    return entities
+
+
+def _labelled_groups(labels: Sequence[str]) -> list[tuple[str, list[int]]]:
+    groups: list[tuple[str, list[int]]] = []
     group: list[int] = []
     kind: str | None = None
     for i, label in enumerate(labels):
         prefix, label_kind = split_label(label)
         if group and (label_kind != kind or prefix == "B"):
-            entities.append(_entity(text, words, scores, group, kind))
+            groups.append((str(kind), group))
             group = []
         kind = label_kind
         if label_kind is not None:
             group.append(i)
     if group:
-        entities.append(_entity(text, words, scores, group, kind))
-    return entities
+        groups.append((str(kind), group))
+    return groups
+
+
+def _clean_parts(text: str, words: Sequence[Span], group: list[int], atoms: frozenset[int]) -> list[list[int]]:
+    """A labelled run of words cut at atoms, foreign punctuation and markup, each part trimmed of edge
+    punctuation."""
+    parts: list[list[int]] = [[]]
+    for i in group:
+        word = text[words[i][0] : words[i][1]]
+        if i in atoms or (is_punctuation(word) and word not in INNER_PUNCTUATION):
+            parts.append([])
+            continue
+        if parts[-1] and not text[words[parts[-1][-1]][1] : words[i][0]].isspace():
+            parts.append([])
+        parts[-1].append(i)
+    return [trimmed for part in parts if (trimmed := _trim_punctuation(text, words, part))]
+
+
+def _trim_punctuation(text: str, words: Sequence[Span], part: list[int]) -> list[int]:
+    first, last = 0, len(part)
+    while first < last and is_punctuation(text[words[part[first]][0] : words[part[first]][1]]):
+        first += 1
+    while last > first and is_punctuation(text[words[part[last - 1]][0] : words[part[last - 1]][1]]):
+        last -= 1
+    return part[first:last]
 
 
 def _entity(
-    text: str, words: Sequence[Span], scores: Sequence[float], group: list[int], kind: str | None
+    text: str, words: Sequence[Span], scores: Sequence[float], group: list[int], kind: str
 ) -> Entity:
     start, end = words[group[0]][0], words[group[-1]][1]
     score = sum(scores[i] for i in group) / len(group)
     return {
-        "entity_group": str(kind),
+        "entity_group": kind,
         "score": float(score),
         "word": text[start:end],
         "start": int(start),

@@ -179,7 +179,8 @@ def _entities(doc: Segmentation, labels: list[WordLabel]) -> list[Entity]:
     entities: list[Entity] = []
     for first, end in doc.sentences:
         sentence = labels[first:end]
+        atoms = frozenset(i - first for i in doc.atoms if first <= i < end)
         entities += merge_entities(
-            doc.text, doc.words[first:end], [label for label, _ in sentence], [prob for _, prob in sentence]
+            doc.text, doc.words[first:end], [label for label, _ in sentence], [prob for _, prob in sentence], atoms
         )
     return entities

@@ -1,16 +1,20 @@
 """Raw text -> CoNLL-style words and sentences, as character spans of the original text.
 
-Words follow CoNLL's tokenization, which the model was trained on: whitespace-separated tokens with leading
-and trailing punctuation split off ("(Reuters)." -> "(" "Reuters" ")" "."), the possessive "'s" split off,
-and internal punctuation kept ("U.S.", "AL-AIN", "1996-08-22", "O'Neill"). CJK ideographs are one word each,
-as BERT's own pre-tokenizer treats them.
+Words follow CoNLL's tokenization, which the model was trained on: punctuation is split from words ("(Reuters)."
+-> "(" "Reuters" ")" "."; "Jones—the" -> "Jones" "—" "the"; "Boston/Cambridge" -> "Boston" "/" "Cambridge"), the
+possessive "'s" split off, and what English keeps whole stays whole ("U.S.", "St.", "O'Neill", "Hewlett-Packard",
+"don't", "1,000.5", "1996-08-22"). CJK ideographs are one word each, as BERT's own pre-tokenizer treats them.
+
+Pasted text carries more than words. E-mail addresses, URLs, @handles, #hashtags and HTML entities are *atoms*:
+one word each, which the tagger sees but which never belong to an entity. HTML tags and comments are *markup*: not
+words at all (block-level tags end a sentence, as a line break does), so no entity can reach across one.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 Span = tuple[int, int]
 
@@ -24,6 +28,22 @@ _SEPARATORS = (
 )
 _CHUNK = re.compile(f"[^{_SEPARATORS}]+")
 _LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_BLOCK_TAG = re.compile(
+    r"<(?:br|p|div|li|ul|ol|h[1-6]|tr|td|th|table|section|article|header|footer|blockquote|pre|hr|dt|dd)\b",
+    re.IGNORECASE,
+)
+# Markup and atoms, found in the whole text before it is cut into words. Each alternative starts only where the
+# previous character cannot continue it, so a long run of letters is scanned once, not once per position.
+_MARKUP = r"(?P<markup><!--.*?-->|</?[A-Za-z][\w:.-]{0,30}(?:\s[^<>]{0,2000})?/?>)"
+_ATOMS = (
+    r"(?P<url>(?<![\w/])(?:(?:https?|ftp)://|www\.)[^" + _SEPARATORS + r"<>\"'`]+)"
+    r"|(?P<email>(?<![\w.%+-])[\w.%+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+)"
+    r"|(?P<handle>(?<![\w@.])@\w{1,50})"
+    r"|(?P<hashtag>(?<![\w&#])#\w{1,100})"
+    r"|(?P<entity>&(?:[A-Za-z]{2,10}|#\d{1,7}|#x[0-9A-Fa-f]{1,6});)"
+)
+_SPECIAL = re.compile(f"{_MARKUP}|{_ATOMS}", re.DOTALL)
+_URL_TAIL = ".,;:!?'\")]}"
 _CJK = re.compile(
     "([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002a6df\U0002a700-\U0002ebef\U0002f800-\U0002fa1f])"
 )
@@ -31,78 +51,46 @@ _DOTTED = re.compile(r"(?:[^\W\d_]+\.){2,}")  # U.S., e.g., Ph.D.
 _POSSESSIVE = re.compile(r"['\u2019][sS]$")
 _SENTENCE_END = frozenset(".!?\u2026\u3002\uff01\uff1f\u203c\u2047\u2048\u2049")
 _CLOSERS = frozenset("\"')]}\u2019\u201d\u00bb\u300d\u300f")
+# Marks that join two word characters into one word: "O'Neill", "Hewlett-Packard", "AT&T", "U.S", "snake_case";
+# between digits also "1,000", "10:30", "1/2".
+_JOINERS = frozenset(".'\u2019-\u2010\u2011&_\u00b7")
+_NUMBER_JOINERS = frozenset(",:/")
+_IN_WORD = frozenset("\xad\u200c\u200d")
 # Words whose final period is part of the word, as in CoNLL ("Corp.", "Mr."); single letters and dotted
 # forms ("J.", "U.S.", "e.g.") are recognised by shape.
 _ABBREVIATIONS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "prof",
-        "st",
-        "jr",
-        "sr",
-        "inc",
-        "corp",
-        "co",
-        "ltd",
-        "plc",
-        "bros",
-        "gen",
-        "gov",
-        "sen",
-        "rep",
-        "col",
-        "lt",
-        "sgt",
-        "capt",
-        "mt",
-        "ft",
-        "vs",
-        "etc",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-    ]
+    "mr mrs ms dr prof st jr sr inc corp co ltd plc bros gen gov sen rep col lt sgt capt mt ft vs etc "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
 )
 
 
 @dataclass(frozen=True)
 class Segmentation:
-    """A text cut into words (character spans) and sentences (ranges of word indices)."""
+    """A text cut into words (character spans) and sentences (ranges of word indices).
+
+    ``atoms`` are the indices of words that are never part of an entity (addresses, URLs, handles, tags).
+    """
 
     text: str
     words: list[Span]
     sentences: list[Span]
+    atoms: frozenset[int] = field(default_factory=frozenset)
 
 
 def segment(text: str) -> Segmentation:
     """Words and sentences of ``text``; no word span starts or ends with whitespace."""
-    words = split_words(text)
-    return Segmentation(text, words, split_sentences(text, words))
+    words, atoms = _words_and_atoms(text)
+    return Segmentation(text, words, split_sentences(text, words), frozenset(atoms))
 
 
 def split_words(text: str) -> list[Span]:
-    """CoNLL-style words of ``text`` as ``(start, end)`` character spans, in order."""
-    spans: list[Span] = []
-    for chunk in _CHUNK.finditer(text):
-        for start, end in _split_chunk(chunk.group(), chunk.start()):
-            spans.extend(_split_cjk(text, start, end))
-    return spans
+    """CoNLL-style words of ``text`` (atoms included, markup left out) as ``(start, end)`` spans, in order."""
+    return _words_and_atoms(text)[0]
 
 
 def split_sentences(text: str, words: list[Span]) -> list[Span]:
-    """Sentences as ``(first_word, end_word)`` ranges: a line break or sentence-final punctuation ends one."""
+    """Sentences as ``(first_word, end_word)`` ranges: a line break, a block-level HTML tag or sentence-final
+    punctuation ends one."""
     sentences: list[Span] = []
     first = 0
     for i in range(1, len(words) + 1):
@@ -112,8 +100,50 @@ def split_sentences(text: str, words: list[Span]) -> list[Span]:
     return sentences
 
 
+def is_punctuation(word: str) -> bool:
+    """True for a word made only of punctuation and symbols ("—", "/", "...", "$", "😀")."""
+    return all(unicodedata.category(c)[0] in "PS" or _is_mark(c) for c in word)
+
+
+def _words_and_atoms(text: str) -> tuple[list[Span], list[int]]:
+    spans: list[Span] = []
+    atoms: list[int] = []
+    position = 0
+    for special in _SPECIAL.finditer(text):
+        start, end = special.span()
+        if special.lastgroup == "url":
+            end = _trim_url(text, start, end)
+        if start < position:
+            continue
+        spans += _plain_words(text, position, start)
+        if special.lastgroup != "markup":
+            atoms.append(len(spans))
+            spans.append((start, end))
+        position = end
+    spans += _plain_words(text, position, len(text))
+    return spans, atoms
+
+
+def _trim_url(text: str, start: int, end: int) -> int:
+    """A URL does not end with the sentence's punctuation, nor with a bracket it did not open."""
+    while end > start + 1 and text[end - 1] in _URL_TAIL:
+        if text[end - 1] == ")" and text.count("(", start, end) >= text.count(")", start, end):
+            break
+        end -= 1
+    return end
+
+
+def _plain_words(text: str, start: int, end: int) -> list[Span]:
+    spans: list[Span] = []
+    for chunk in _CHUNK.finditer(text, start, end):
+        for word_start, word_end in _split_chunk(chunk.group(), chunk.start()):
+            spans.extend(_split_cjk(text, word_start, word_end))
+    return spans
+
+
 def _breaks_before(text: str, words: list[Span], i: int) -> bool:
-    if _LINE_BREAK.search(text, words[i - 1][1], words[i][0]):
+    gap = text[words[i - 1][1] : words[i][0]]
+    if _LINE_BREAK.search(gap) or ("<" in gap and _BLOCK_TAG.search(gap)):
         return True
     next_word = text[words[i][0] : words[i][1]]
     if next_word[0].islower() or _is_word_of(text, words[i], _CLOSERS):
@@ -129,31 +159,70 @@ def _is_word_of(text: str, span: Span, chars: frozenset[str]) -> bool:
 
 
 def _split_chunk(chunk: str, offset: int) -> list[Span]:
-    """Words of one whitespace-free chunk, with punctuation peeled off its edges."""
-    if all(_is_punct(c) for c in chunk):
-        return [(offset + s, offset + e) for s, e in _runs(chunk, 0, len(chunk))]
-    lo, hi = 0, len(chunk)
-    while _is_punct(chunk[lo]):
-        lo += 1
-    while _is_punct(chunk[hi - 1]) and not _is_abbreviation(chunk[lo:hi]):
-        hi -= 1
-    core = [(lo, hi)]
-    possessive = _POSSESSIVE.search(chunk, lo, hi)
-    if possessive and possessive.start() > lo:
-        core = [(lo, possessive.start()), (possessive.start(), hi)]
-    spans = _runs(chunk, 0, lo) + core + _runs(chunk, hi, len(chunk))
-    return [(offset + s, offset + e) for s, e in spans]
+    """Words of one whitespace-free chunk: runs of word characters (with the marks that join them), and the
+    punctuation and symbols between them."""
+    pieces: list[Span] = []
+    i = 0
+    while i < len(chunk):
+        end = _word_end(chunk, i) if _is_word_char(chunk[i]) else _other_end(chunk, i)
+        pieces.append((i, end))
+        i = end
+    pieces = _keep_abbreviation_periods(chunk, pieces)
+    return [(offset + s, offset + e) for start, end in pieces for s, e in _split_possessive(chunk, start, end)]
 
 
-def _runs(chunk: str, lo: int, hi: int) -> list[Span]:
-    """Punctuation between lo and hi as words: runs of one repeated character ("...", "--") stay together."""
-    spans: list[Span] = []
-    start = lo
-    for i in range(lo + 1, hi + 1):
-        if i == hi or chunk[i] != chunk[start]:
-            spans.append((start, i))
-            start = i
-    return spans
+def _word_end(chunk: str, i: int) -> int:
+    n = len(chunk)
+    while i < n:
+        if _is_word_char(chunk[i]):
+            i += 1
+        elif _joins(chunk, i):
+            i += 1
+        elif chunk[i] == "." and i + 2 < n and chunk[i + 1] in "-\u2010\u2011" and _is_word_char(chunk[i + 2]):
+            i += 2  # "U.S.-based"
+        else:
+            break
+    return i
+
+
+def _joins(chunk: str, i: int) -> bool:
+    if i == 0 or i + 1 >= len(chunk) or not _is_word_char(chunk[i + 1]):
+        return False
+    if chunk[i] in _JOINERS:
+        return True
+    return chunk[i] in _NUMBER_JOINERS and chunk[i - 1].isdigit() and chunk[i + 1].isdigit()
+
+
+def _other_end(chunk: str, i: int) -> int:
+    """Punctuation: a run of one repeated character ("...", "--"). A symbol: with the marks, joiners and
+    modifiers that make one emoji or sign of it."""
+    first = chunk[i]
+    i += 1
+    if unicodedata.category(first)[0] == "S":
+        while i < len(chunk) and (_is_mark(chunk[i]) or (chunk[i - 1] == "\u200d" and not _is_word_char(chunk[i]))):
+            i += 1
+        return i
+    while i < len(chunk) and chunk[i] == first:
+        i += 1
+    return i
+
+
+def _keep_abbreviation_periods(chunk: str, pieces: list[Span]) -> list[Span]:
+    """A period right after an abbreviation is part of it: "Mr." "Corp." "J." "U.S." "e.g."."""
+    kept: list[Span] = []
+    for start, end in pieces:
+        if kept and chunk[start:end] == "." and _is_abbreviation(chunk[kept[-1][0] : end]):
+            kept[-1] = (kept[-1][0], end)
+        else:
+            kept.append((start, end))
+    return kept
+
+
+def _split_possessive(chunk: str, start: int, end: int) -> list[Span]:
+    possessive = _POSSESSIVE.search(chunk, start, end)
+    if possessive and possessive.start() > start and _is_word_char(chunk[start]):
+        return [(start, possessive.start()), (possessive.start(), end)]
+    return [(start, end)]
 
 
 def _split_cjk(text: str, start: int, end: int) -> list[Span]:
@@ -169,8 +238,12 @@ def _split_cjk(text: str, start: int, end: int) -> list[Span]:
     return spans
 
 
-def _is_punct(char: str) -> bool:
-    return unicodedata.category(char).startswith("P")
+def _is_word_char(char: str) -> bool:
+    return unicodedata.category(char)[0] in "LNM" or char in _IN_WORD
+
+
+def _is_mark(char: str) -> bool:
+    return unicodedata.category(char) in ("Mn", "Mc", "Me", "Sk") or char in _IN_WORD or "\ufe00" <= char <= "\ufe0f"
 
 
 def _is_abbreviation(word: str) -> bool:

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from ner.merge import merge_entities, split_label
+from ner.text import segment
 
 TEXT = "Ada Lovelace met Charles Babbage in London today"
 WORDS = [(0, 3), (4, 12), (13, 16), (17, 24), (25, 32), (33, 35), (36, 42), (43, 48)]
@@ -68,3 +69,34 @@ def test_entities_use_the_pipeline_format_and_exact_offsets() -> None:
         assert type(entity["score"]) is float and type(entity["start"]) is int
     assert json.loads(json.dumps(entities)) == entities
     assert [e["word"] for e in entities] == ["Ada Lovelace", "Charles Babbage", "London"]
+
+
+def entities_of(text: str, labels: list[str]) -> list[str]:
+    """Every word given its label, as a model might: the words are the real segmentation of ``text``."""
+    doc = segment(text)
+    assert len(labels) == len(doc.words), [text[s:e] for s, e in doc.words]
+    return [e["word"] for e in merge_entities(text, doc.words, labels, [1.0] * len(labels), doc.atoms)]
+
+
+@pytest.mark.parametrize(
+    ("text", "labels", "expected"),
+    [
+        # a model that labels the slash as part of the name still gives two people
+        ("Mary Jones/Bill Gates", ["B-PER", "I-PER", "I-PER", "I-PER", "I-PER"], ["Mary Jones", "Bill Gates"]),
+        ("Jones—the", ["B-PER", "I-PER", "I-PER"], ["Jones", "the"]),
+        # edges are trimmed, "&" inside is kept
+        ("(Johnson & Johnson)", ["B-ORG", "I-ORG", "I-ORG", "I-ORG", "I-ORG"], ["Johnson & Johnson"]),
+        ("“Paris”", ["B-LOC", "I-LOC", "I-LOC"], ["Paris"]),
+        # an address is never a name, even labelled as one
+        ("Email mary.jones@chicago.gov", ["O", "B-PER"], []),
+        ("@Obama Barack", ["B-PER", "I-PER"], ["Barack"]),
+        # markup is not inside an entity
+        ("<b>Mary</b> Jones", ["B-PER", "I-PER"], ["Mary", "Jones"]),
+        ("<b>Mary Jones</b>", ["B-PER", "I-PER"], ["Mary Jones"]),
+        ("St. Louis U.S.", ["B-LOC", "I-LOC", "B-LOC"], ["St. Louis", "U.S."]),
+    ],
+)
+def test_entities_never_hold_foreign_punctuation_atoms_or_markup(
+    text: str, labels: list[str], expected: list[str]
+) -> None:
+    assert entities_of(text, labels) == expected

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import pytest
@@ -11,12 +12,12 @@ from hypothesis import strategies as st
 from ner.text import segment, split_words
 
 SPECIAL = list(
-    "\ud800\xad\U000e0041\n\r\t\x00\x07\x1b\x7f\u200b\u200d\u200e\u202e\ufeff\xa0\u3000.,;:!?()[]\"'-\u2019\u2026"
+    "\ud800\xad\U000e0041\n\r\t\x00\x07\x1b\x7f\u200b\u200d\u200e\u202e\ufeff\xa0\u3000.,;:!?()[]\"'-\u2019\u2026<>/@#&—–|*_`"
 )
-TEXTS = st.text(
-    alphabet=st.one_of(st.characters(codec="utf-8"), st.sampled_from(SPECIAL), st.sampled_from("aZ ")),
-    max_size=80,
-)
+PIECES = ["a", "Z", " ", "<b>", "</i>", "<!--", "-->", "x@y.org", "http://a.b/c", "@h", "#t"]
+TEXTS = st.lists(
+    st.one_of(st.characters(codec="utf-8"), st.sampled_from(SPECIAL), st.sampled_from(PIECES)), max_size=60
+).map("".join)
 
 
 def words(text: str) -> list[str]:
@@ -38,7 +39,17 @@ def sentences(text: str) -> list[str]:
         ("Germany's players' \"best\"", ["Germany", "'s", "players", "'", '"', "best", '"']),
         ("Wait... what?!", ["Wait", "...", "what", "?", "!"]),
         ("北京欢迎你 in 東京", ["北", "京", "欢", "迎", "你", "in", "東", "京"]),
-        ("café😀 naïve\tשלום, עולם", ["café😀", "naïve", "שלום", ",", "עולם"]),
+        ("café😀 naïve\tשלום, עולם", ["café", "😀", "naïve", "שלום", ",", "עולם"]),
+        ("Mary Jones—the mayor–Chicago", ["Mary", "Jones", "—", "the", "mayor", "–", "Chicago"]),
+        ("Jones--the Boston/Cambridge 1/2 10:30", ["Jones", "--", "the", "Boston", "/", "Cambridge", "1/2", "10:30"]),
+        ("Hewlett-Packard don't 1,000.5 U.S.-based", ["Hewlett-Packard", "don't", "1,000.5", "U.S.-based"]),
+        ("👋Paris $1,000 👨\u200d👩\u200d👧!", ["👋", "Paris", "$", "1,000", "👨\u200d👩\u200d👧", "!"]),
+        ("[Mary](x) **Bold** _it_ a|b", ["[", "Mary", "]", "(", "x", ")", "**", "Bold", "**", "_", "it", "_", "a", "|", "b"]),
+        ("<b>Mary Jones</b> <!-- x --> in <a href='#'>Paris</a>", ["Mary", "Jones", "in", "Paris"]),
+        (
+            "mary.jones@chicago.gov (https://x.org/a_(b)). @Obama #MeToo &amp;",
+            ["mary.jones@chicago.gov", "(", "https://x.org/a_(b)", ")", ".", "@Obama", "#MeToo", "&amp;"],
+        ),
         ("a\x00b\u200bc d\u200de", ["a", "b", "c", "d\u200de"]),
         ("", []),
         (" \n\t\r ", []),
@@ -56,6 +67,7 @@ def test_words_follow_conll_tokenization(text: str, expected: list[str]) -> None
         ('He said "Go." Then he left', ['He said " Go . "', "Then he left"]),
         ("Prices fell 3 p.m. yesterday. ok? fine", ["Prices fell 3 p.m. yesterday . ok ? fine"]),
         ("title\r\n\r\nbody", ["title", "body"]),
+        ("<p>One</p><p>Two</p> <b>three</b>", ["One", "Two three"]),
         ("", []),
     ],
 )
@@ -63,10 +75,28 @@ def test_sentences_end_at_line_breaks_and_final_punctuation(text: str, expected:
     assert sentences(text) == expected
 
 
+def test_atoms_are_addresses_urls_handles_tags_and_entities() -> None:
+    text = "Mail mary@x.org or see www.x.org, @bob #tag &amp; Paris"
+    doc = segment(text)
+    atoms = [text[s:e] for i, (s, e) in enumerate(doc.words) if i in doc.atoms]
+    assert atoms == ["mary@x.org", "www.x.org", "@bob", "#tag", "&amp;"]
+
+
+def test_long_runs_without_separators_are_cut_in_linear_time() -> None:
+    text = "a" * 200_000 + "@" + "<a " * 30_000 + "www." * 20_000
+    doc = segment(text)  # a quadratic scan would take minutes
+    assert doc.words[0] == (0, 200_000)
+
+
 def is_separator(char: str) -> bool:
     """Whitespace and invisible characters; the soft hyphen and zero-width (non-)joiners are word-internal."""
     category = unicodedata.category(char)
     return char.isspace() or category in ("Cc", "Cs") or (category == "Cf" and char not in "\xad\u200c\u200d")
+
+
+def in_markup(text: str, i: int) -> bool:
+    """Inside an HTML tag or comment."""
+    return any(m.start() <= i < m.end() for m in re.finditer("<!--.*?-->|<[^<>]*>", text, re.DOTALL))
 
 
 @settings(max_examples=300, deadline=None)
@@ -81,6 +111,7 @@ def test_word_spans_are_exact_ordered_and_cover_every_visible_character(text: st
         assert word == word.strip() and not is_separator(word[0]) and not is_separator(word[-1])
         covered.update(range(start, end))
         previous_end = end
-    assert all(is_separator(c) for i, c in enumerate(text) if i not in covered)
+    hidden = [i for i, c in enumerate(text) if i not in covered and not is_separator(c)]
+    assert all(in_markup(text, i) for i in hidden)
     assert [i for a, b in doc.sentences for i in range(a, b)] == list(range(len(doc.words)))
     assert all(a < b for a, b in doc.sentences)
