@@ -93,9 +93,7 @@ def _trim_punctuation(text: str, words: Sequence[Span], part: list[int]) -> list
     return part[first:last]
 
 
-def _entity(
-    text: str, words: Sequence[Span], scores: Sequence[float], group: list[int], kind: str
-) -> Entity:
+def _entity(text: str, words: Sequence[Span], scores: Sequence[float], group: list[int], kind: str) -> Entity:
     start, end = words[group[0]][0], words[group[-1]][1]
     score = sum(scores[i] for i in group) / len(group)
     return {

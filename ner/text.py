@@ -174,9 +174,7 @@ def _split_chunk(chunk: str, offset: int) -> list[Span]:
 def _word_end(chunk: str, i: int) -> int:
     n = len(chunk)
     while i < n:
-        if _is_word_char(chunk[i]):
-            i += 1
-        elif _joins(chunk, i):
+        if _is_word_char(chunk[i]) or _joins(chunk, i):
             i += 1
         elif chunk[i] == "." and i + 2 < n and chunk[i + 1] in "-\u2010\u2011" and _is_word_char(chunk[i + 2]):
             i += 2  # "U.S.-based"

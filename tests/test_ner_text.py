@@ -44,7 +44,10 @@ def sentences(text: str) -> list[str]:
         ("Jones--the Boston/Cambridge 1/2 10:30", ["Jones", "--", "the", "Boston", "/", "Cambridge", "1/2", "10:30"]),
         ("Hewlett-Packard don't 1,000.5 U.S.-based", ["Hewlett-Packard", "don't", "1,000.5", "U.S.-based"]),
         ("👋Paris $1,000 👨\u200d👩\u200d👧!", ["👋", "Paris", "$", "1,000", "👨\u200d👩\u200d👧", "!"]),
-        ("[Mary](x) **Bold** _it_ a|b", ["[", "Mary", "]", "(", "x", ")", "**", "Bold", "**", "_", "it", "_", "a", "|", "b"]),
+        (
+            "[Mary](x) **Bold** _it_ a|b",
+            ["[", "Mary", "]", "(", "x", ")", "**", "Bold", "**", "_", "it", "_", "a", "|", "b"],
+        ),
         ("<b>Mary Jones</b> <!-- x --> in <a href='#'>Paris</a>", ["Mary", "Jones", "in", "Paris"]),
         (
             "mary.jones@chicago.gov (https://x.org/a_(b)). @Obama #MeToo &amp;",
