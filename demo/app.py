@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import logging
 import socket
 from collections.abc import Sequence
 from typing import Any
@@ -23,6 +25,15 @@ EXAMPLES = [
     "Angela Merkel met Emmanuel Macron in Berlin before the European Union summit.",
 ]
 _CONCURRENCY_ID = "model"  # every event shares the CPU, so they share one concurrency limit
+log = logging.getLogger("demo")
+
+
+def user_error(error: Exception | str) -> gr.Error:
+    """A user's mistake as Gradio shows it: the message (escaped: Gradio renders it as HTML), logged as one
+    line instead of a traceback."""
+    message = str(error)
+    log.info("refused: %s", message)
+    return gr.Error(html.escape(message), print_exception=False)
 
 
 def build_app(tagger: Tagger, localizer: Localizer, config: DemoConfig | None = None) -> gr.Blocks:
@@ -89,10 +100,14 @@ def _rewrite_tab(engine: Engine) -> None:
     def rewrite(
         text: str, target: str, source: str, types: list[str], type_check: bool
     ) -> tuple[str, dict[str, Any], dict[str, Any], pd.DataFrame]:
+        if isinstance(text, str) and not text.strip():
+            gr.Warning("Nothing to rewrite: type or paste a text first.")
+            empty = views.highlighted("", [])
+            return "", empty, empty, pd.DataFrame(columns=views.REPLACEMENT_COLUMNS)
         try:
             entities, result = engine.rewrite(text, target, source, types or [], type_check)
         except USER_ERRORS as error:
-            raise gr.Error(str(error)) from error
+            raise user_error(error) from error
         return (
             result.text,
             views.highlighted(text, entities),
@@ -125,10 +140,10 @@ def _entities_tab(engine: Engine, exports: Exports) -> None:
             if text and text.strip():
                 named.append(("(pasted text)", text))
             if not named:
-                raise gr.Error("Upload a .txt or .md file or paste some text first.")
+                raise user_error("Upload a .txt or .md file or paste some text first.")
             found = engine.entities([content for _, content in named])
         except USER_ERRORS as error:
-            raise gr.Error(str(error)) from error
+            raise user_error(error) from error
         table = views.entities_table([(name, ents) for (name, _), ents in zip(named, found, strict=True)])
         return table, *exports.write(table)
 

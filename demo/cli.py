@@ -4,6 +4,7 @@ http://127.0.0.1:7860)."""
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 
@@ -17,6 +18,9 @@ def main(argv: list[str] | None = None) -> int:
     """Exit status 2 when the model or the vectors cannot be loaded; otherwise serves until interrupted."""
     config = parse_args(argv)
     _quiet_transformers()
+    # One line per refused request (demo.app, demo.http); Gradio's and uvicorn's own loggers keep their levels.
+    logging.basicConfig(format="%(asctime)s %(name)s: %(message)s")
+    logging.getLogger("demo").setLevel(logging.INFO)
     try:
         engine = Engine.load(config)
     except LoadError as error:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+_AT_LEAST_ONE = ("max_chars", "max_texts", "max_files", "concurrency", "queue_size", "http_small_chars", "http_queue")
+
 
 @dataclass(frozen=True)
 class DemoConfig:
@@ -22,6 +24,10 @@ class DemoConfig:
     # free cores make every request wait on the busiest one (measured: 6 ms -> 290 ms on 2 busy cores).
     torch_threads: int | None = None
     queue_size: int = 256  # waiting UI/gradio_client requests before new ones are refused
+    # The HTTP route's two lanes: requests of at most this many characters in all never wait behind larger
+    # ones (a few sentences; a 100,000-character request takes seconds), and each lane holds this many waiting.
+    http_small_chars: int = 2_000
+    http_queue: int = 64
     target: str = "India"
     source: str = "USA"
     types: tuple[str, ...] = ("PER", "LOC", "ORG")
@@ -30,7 +36,7 @@ class DemoConfig:
     http_route: str = "/models/ner"  # the Hugging Face Inference API compatible POST route
 
     def __post_init__(self) -> None:
-        for name in ("max_chars", "max_texts", "max_files", "concurrency", "queue_size"):
+        for name in _AT_LEAST_ONE:
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
         if self.torch_threads is not None and self.torch_threads < 1:

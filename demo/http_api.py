@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+from dataclasses import dataclass, field
 from typing import Any
 
 import anyio
@@ -14,6 +16,9 @@ from demo.engine import USER_ERRORS, Engine
 from demo.inputs import TooLarge
 
 _JSON_OVERHEAD = 65_536  # bytes of a request beyond its text: keys, quotes, escapes of short lists
+# The longest JSON escape of one character: a surrogate pair, "\ud83d\ude00" for one emoji.
+_BYTES_PER_ESCAPED_CHAR = 12
+log = logging.getLogger("demo.http")
 
 
 class HttpError(Exception):
@@ -22,17 +27,43 @@ class HttpError(Exception):
         self.status = status
 
 
+@dataclass
+class Lane:
+    """Requests of one size class: at most ``slots`` computed at once and ``room`` waiting; more are refused
+    (429) rather than queued without end."""
+
+    slots: int
+    room: int
+    waiting: int = 0
+    limiter: anyio.CapacityLimiter | None = field(default=None, repr=False)  # made in the server's event loop
+
+    async def run(self, work: Any, *args: Any) -> Any:
+        if self.waiting >= self.room:
+            raise HttpError(429, f"the server is busy ({self.waiting} requests waiting); retry in a few seconds")
+        if self.limiter is None:
+            self.limiter = anyio.CapacityLimiter(self.slots)
+        self.waiting += 1
+        try:
+            return await anyio.to_thread.run_sync(work, *args, limiter=self.limiter)
+        finally:
+            self.waiting -= 1
+
+
 def ner_route(engine: Engine) -> APIRoute:
-    """The route to add to the Gradio server's FastAPI app (at ``engine.config.http_route``)."""
-    limiter: list[anyio.CapacityLimiter] = []  # made on first use: it needs the server's event loop
+    """The route to add to the Gradio server's FastAPI app (at ``engine.config.http_route``).
+
+    Small requests (a few sentences) and large ones wait in separate lanes, so a one-sentence request is never
+    queued behind documents of 100,000 characters; the large lane computes one request fewer at once."""
+    config = engine.config
+    small = Lane(config.concurrency, config.http_queue)
+    large = Lane(max(1, config.concurrency - 1), config.http_queue)
 
     async def ner(request: Request) -> JSONResponse:
         try:
-            inputs = parse(await read_body(request, _body_limit(engine)), engine.config.max_texts)
-            if not limiter:
-                limiter.append(anyio.CapacityLimiter(engine.config.concurrency))
+            inputs = parse(await read_body(request, _body_limit(engine)), config.max_texts)
             texts = [inputs] if isinstance(inputs, str) else inputs
-            found = await anyio.to_thread.run_sync(engine.entities, texts, limiter=limiter[0])
+            lane = small if sum(map(len, texts)) <= config.http_small_chars else large
+            found = await lane.run(engine.entities, texts)
         except HttpError as error:
             return _error(error.status, str(error))
         except TooLarge as error:
@@ -69,6 +100,8 @@ def parse(body: bytes, max_texts: int) -> str | list[str]:
         payload: Any = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise HttpError(400, f"body is not valid JSON: {error}") from error
+    except RecursionError as error:
+        raise HttpError(400, "body is not valid JSON: nested too deep") from error
     if not isinstance(payload, dict) or "inputs" not in payload:
         raise HttpError(422, 'expected a JSON object such as {"inputs": "some text"}')
     inputs = payload["inputs"]
@@ -82,8 +115,10 @@ def parse(body: bytes, max_texts: int) -> str | list[str]:
 
 
 def _body_limit(engine: Engine) -> int:
-    return 6 * engine.config.max_chars + _JSON_OVERHEAD  # "\uXXXX" escapes take 6 bytes per character
+    return _BYTES_PER_ESCAPED_CHAR * engine.config.max_chars + _JSON_OVERHEAD
 
 
 def _error(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status)
+    log.info("refused with %d: %s", status, message)  # a user's mistake: one line, no traceback
+    headers = {"Retry-After": "5"} if status == 429 else None
+    return JSONResponse({"error": message}, status_code=status, headers=headers)

@@ -55,7 +55,7 @@ _CLOSERS = frozenset("\"')]}\u2019\u201d\u00bb\u300d\u300f")
 # between digits also "1,000", "10:30", "1/2".
 _JOINERS = frozenset(".'\u2019-\u2010\u2011&_\u00b7")
 _NUMBER_JOINERS = frozenset(",:/")
-_IN_WORD = frozenset("\xad\u200c\u200d")
+_IN_WORD = frozenset("\xad\u200c\u200d+=")  # "+" and "=" as CoNLL keeps them: "+1", "10=" in results tables
 # Words whose final period is part of the word, as in CoNLL ("Corp.", "Mr."); single letters and dotted
 # forms ("J.", "U.S.", "e.g.") are recognised by shape.
 _ABBREVIATIONS = frozenset(
@@ -176,6 +176,8 @@ def _word_end(chunk: str, i: int) -> int:
     while i < n:
         if _is_word_char(chunk[i]) or _joins(chunk, i):
             i += 1
+        elif unicodedata.category(chunk[i]) == "Sc" and chunk[i - 1].isupper():
+            return i + 1  # a currency written after its country's letters: "US$", "C$", "HK$"
         elif chunk[i] == "." and i + 2 < n and chunk[i + 1] in "-\u2010\u2011" and _is_word_char(chunk[i + 2]):
             i += 2  # "U.S.-based"
         else:

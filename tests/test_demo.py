@@ -8,8 +8,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
+import anyio
 import httpx
 import pytest
 from gradio_client import Client, handle_file
@@ -18,6 +20,7 @@ from gradio_client.exceptions import AppError
 from demo.cli import main as cli_main
 from demo.cli import parse_args
 from demo.config import DemoConfig
+from demo.http_api import HttpError, Lane
 from localize import LocalizeConfig, Localizer
 from ner import EntityTagger
 from tests.helpers import LABELS, REPO, tiny_model_dir
@@ -118,6 +121,22 @@ def test_rewrite_refuses_bad_input_with_a_message(client: Client, text: str, tar
         client.predict(text, target, "USA", ["LOC"], False, api_name="/rewrite")
 
 
+def test_rewrite_of_nothing_answers_empty(client: Client) -> None:
+    text, marked_in, _, table = client.predict(" \n ", "India", "USA", ["LOC"], False, api_name="/rewrite")
+    assert text == "" and joined(marked_in) == ""
+    assert not any(any(row) for row in table["data"])
+
+
+def test_user_errors_are_escaped_and_logged_as_one_line(caplog: pytest.LogCaptureFixture) -> None:
+    from demo.app import user_error
+
+    with caplog.at_level("INFO", logger="demo"):
+        error = user_error("unknown target word '<img src=x>'")
+    assert error.message == "unknown target word &#x27;&lt;img src=x&gt;&#x27;"
+    assert error.print_exception is False
+    assert [r.getMessage() for r in caplog.records] == ["refused: unknown target word '<img src=x>'"]
+
+
 # --- /entities --------------------------------------------------------------------------------------
 
 
@@ -201,13 +220,50 @@ def test_http_route_list_of_texts(url: str) -> None:
         (json.dumps({"inputs": "x" * (MAX_CHARS + 1)}).encode(), 413, "limit is 2,000"),
         (json.dumps({"inputs": ["x" * 1500, "y" * 1500]}).encode(), 413, "in all"),
         (json.dumps({"inputs": ["a"] * 9}).encode(), 413, "limit is 8"),
-        (b" " * (6 * MAX_CHARS + 70_000), 413, "bytes"),
+        (b" " * (12 * MAX_CHARS + 70_000), 413, "bytes"),
+        (b'{"inputs": ' + b"[" * 40_000 + b"]" * 40_000 + b"}", 400, "nested too deep"),
     ],
 )
 def test_http_route_refuses_bad_requests(url: str, body: bytes, status: int, message: str) -> None:
     response = httpx.post(f"{url}models/ner", content=body, headers={"content-type": "application/json"})
     assert response.status_code == status
     assert message in response.json()["error"]
+
+
+def test_http_route_takes_escaped_emoji_up_to_the_character_limit(url: str) -> None:
+    text = "😀" * (MAX_CHARS - 20) + " Paris"  # 12 bytes per emoji as JSON escapes: over 6 bytes per character
+    response = httpx.post(f"{url}models/ner", content=json.dumps({"inputs": text}).encode())
+    assert response.status_code == 200
+
+
+def test_a_full_lane_refuses_with_429_instead_of_queueing_without_end() -> None:
+    lane = Lane(slots=1, room=1)
+    started = threading.Event()
+    release = threading.Event()
+
+    def work() -> str:
+        started.set()
+        release.wait(10)
+        return "done"
+
+    async def two_requests() -> tuple[str, int]:
+        async with anyio.create_task_group() as group:
+            results: list[str] = []
+
+            async def first() -> None:
+                results.append(await lane.run(work))
+
+            group.start_soon(first)
+            await anyio.to_thread.run_sync(started.wait, 10)
+            try:
+                await lane.run(work)
+            except HttpError as error:
+                refused = error.status
+            release.set()
+        return results[0], refused
+
+    assert anyio.run(two_requests) == ("done", 429)
+    assert lane.waiting == 0
 
 
 def test_http_route_is_post_only(url: str) -> None:
