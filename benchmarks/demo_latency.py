@@ -1,13 +1,15 @@
 """Latency of the demo server: the HTTP route and ``/rewrite`` on a 100-word paragraph, then a load test.
 
     python benchmarks/demo_latency.py [--model accurate|fast|DIR] [--vectors PATH] [--requests 40] [--clients 20]
-                                      [--seconds 30]
+                                      [--seconds 30] [--head-of-line-seconds 20]
 
 Starts the app itself on a free localhost port (ner's default model unless --model), times
 sequential requests (p50/p95), then runs --clients concurrent clients for --seconds (half on the HTTP
 route, half on /rewrite through gradio_client) and counts errors. gradio_client polls for results every
 50 ms, so /rewrite is also timed over plain HTTP, as curl calls it. Paragraphs rotate names from short
 lists, so the localizer's per-entity cache is warm after the first few requests, as for a busy demo.
+Last, the head-of-line case: one sentence at a time on the HTTP route, alone and then while two clients keep
+sending texts at the character limit, side by side.
 """
 
 from __future__ import annotations
@@ -140,6 +142,45 @@ def load_test(url: str, clients: int, seconds: float, type_check: bool) -> None:
         print(f"  error: {error}")
 
 
+def head_of_line(url: str, max_chars: int, seconds: float) -> None:
+    """One-sentence requests alone, then behind two clients that keep sending texts of ``max_chars``."""
+    http = httpx.Client(base_url=url, timeout=300)
+    sentence = {"inputs": "Mitchell flew from Paris to Chicago on Tuesday."}
+    big = {"inputs": (paragraph(0) + " ") * (max_chars // (len(paragraph(0)) + 1))}
+
+    def small_requests(until: float) -> list[float]:
+        ms = []
+        while time.monotonic() < until:
+            start = time.perf_counter()
+            http.post("models/ner", json=sentence).raise_for_status()
+            ms.append((time.perf_counter() - start) * 1000)
+            time.sleep(0.05)
+        return ms
+
+    alone = small_requests(time.monotonic() + seconds / 2)
+    stop = threading.Event()
+    statuses: list[int] = []
+
+    def flood() -> None:
+        with httpx.Client(base_url=url, timeout=300) as client:
+            while not stop.is_set():
+                statuses.append(client.post("models/ner", json=big).status_code)
+
+    floods = [threading.Thread(target=flood) for _ in range(2)]
+    for thread in floods:
+        thread.start()
+    time.sleep(1.0)  # both large requests are in
+    behind = small_requests(time.monotonic() + seconds)
+    stop.set()
+    for thread in floods:
+        thread.join()
+    print(f"\nhead of line: one sentence on {len(big['inputs']):,}-character traffic (2 clients)")
+    print(f"  alone        {percentiles(alone)}")
+    print(f"  behind large {percentiles(behind)}   large requests answered: {len(statuses)} {sorted(set(statuses))}")
+    if alone and behind:
+        print(f"  p95 ratio behind/alone: {np.percentile(behind, 95) / np.percentile(alone, 95):.1f}x")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_model_argument(parser)
@@ -147,6 +188,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=40, help="sequential requests per endpoint")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--head-of-line-seconds", type=float, default=20.0, help="0 skips the head-of-line case")
     parser.add_argument("--concurrency", type=int, default=DemoConfig.concurrency)
     parser.add_argument("--precision", default="auto", choices=PRECISIONS, help="NER model precision")
     parser.add_argument("--type-check", action="store_true", help="/rewrite with the NER type check of candidates")
@@ -180,6 +222,8 @@ def main() -> int:
         over_http = rewrite_over_http(blocks.local_url, args.type_check)
         print(f"/rewrite (HTTP, as curl)  {percentiles([timed(over_http, i) for i in range(args.requests)])}")
         load_test(blocks.local_url, args.clients, args.seconds, args.type_check)
+        if args.head_of_line_seconds > 0:
+            head_of_line(blocks.local_url, config.max_chars, args.head_of_line_seconds)
     finally:
         blocks.close()
     return 0

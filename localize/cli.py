@@ -43,6 +43,21 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def read_text(file: str) -> str:
+    """The UTF-8 text of ``file`` (``-``: stdin), without a byte-order mark; LocalizeError in one line otherwise."""
+    try:
+        data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+    except OSError as exc:
+        raise LocalizeError(f"could not read {file}: {exc.strerror}") from exc
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise LocalizeError(
+            f"{file} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "convert it first, e.g. iconv -f latin1 -t utf-8"
+        ) from exc
+
+
 def read_entities(path: str, file: str) -> list[dict[str, Any]]:
     """The record for ``file`` (or the only record) from a JSON lines file."""
     try:
@@ -62,9 +77,9 @@ def main(argv: Sequence[str], auto_tagger: Callable[[str | None], Tagger] | None
     """``auto_tagger(model)``: the tagger for ``--model`` (None: its default), used when ``--entities`` is absent."""
     args = parse_args(argv)
     try:
-        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
-    except OSError as exc:
-        print(f"error: could not read {args.file}: {exc.strerror}", file=sys.stderr)
+        text = read_text(args.file)
+    except LocalizeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     try:
         if args.entities:
