@@ -95,7 +95,9 @@ def _rewrite_tab(engine: Engine) -> None:
             )
             marked_in = _highlights("Entities in the input", "marked-in")
             marked_out = _highlights("Entities in the rewritten text", "marked-out")
-    table = gr.Dataframe(headers=views.REPLACEMENT_COLUMNS, label="Replacements", interactive=False, wrap=True)
+    table = gr.Dataframe(
+        headers=views.REPLACEMENT_COLUMNS, label="Replacements", interactive=False, wrap=True, max_chars=60
+    )
 
     def rewrite(
         text: str, target: str, source: str, types: list[str], type_check: bool

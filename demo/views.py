@@ -11,7 +11,8 @@ from localize import RewriteResult
 
 COLORS = {"PER": "#f59e0b", "LOC": "#10b981", "ORG": "#3b82f6", "MISC": "#a855f7"}
 ENTITY_COLUMNS = ["source", "entity_group", "word", "score", "start", "end"]
-REPLACEMENT_COLUMNS = ["original", "replacement", "type", "kind", "from", "score", "alternatives", "note"]
+# "note" (why an entity stayed) beside the replacement: at the end it was off-screen at 1400 px.
+REPLACEMENT_COLUMNS = ["original", "replacement", "note", "type", "kind", "from", "score", "alternatives"]
 
 
 def highlighted(text: str, spans: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
@@ -32,12 +33,12 @@ def replacements_table(result: RewriteResult) -> pd.DataFrame:
         [
             r.original,
             r.replacement or "",
+            r.reason or (f"follows {r.follows}" if r.follows else ""),
             r.entity_group,
             r.kind or "",
             r.pool or "",
             r.score,
             ", ".join(r.alternatives),
-            r.reason or (f"follows {r.follows}" if r.follows else ""),
         ]
         for r in result.replacements
     ]
