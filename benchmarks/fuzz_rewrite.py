@@ -50,7 +50,7 @@ BAD_BODIES = [
     b'{"inputs": ' + b"[" * 50_000 + b"]" * 50_000 + b"}",
     b"\xff\xfe\xfd",
     b'{"inputs": "\\ud800"}',
-    json.dumps({"inputs": "😀" * 100_000}).encode(),
+    json.dumps({"inputs": "😀" * 20_000}).encode(),  # 240 kB of escapes, within the limit
     b'{"inputs": [' + b'"a",' * 300 + b'"a"]}',
     b"[" * 1000,
 ]

@@ -101,8 +101,9 @@ def split_sentences(text: str, words: list[Span]) -> list[Span]:
 
 
 def is_punctuation(word: str) -> bool:
-    """True for a word made only of punctuation and symbols ("—", "/", "...", "$", "😀")."""
-    return all(unicodedata.category(c)[0] in "PS" or _is_mark(c) for c in word)
+    """True for a word with no letter or digit: punctuation, symbols, private-use or unassigned characters
+    ("—", "/", "...", "$", "😀")."""
+    return not any(unicodedata.category(c)[0] in "LN" for c in word)
 
 
 def _words_and_atoms(text: str) -> tuple[list[Span], list[int]]:

@@ -94,6 +94,8 @@ def entities_of(text: str, labels: list[str]) -> list[str]:
         ("<b>Mary</b> Jones", ["B-PER", "I-PER"], ["Mary", "Jones"]),
         ("<b>Mary Jones</b>", ["B-PER", "I-PER"], ["Mary Jones"]),
         ("St. Louis U.S.", ["B-LOC", "I-LOC", "B-LOC"], ["St. Louis", "U.S."]),
+        # characters with no letter or digit (unassigned, private use, emoji) are no name
+        ("\U00019608 Paris \ue000", ["B-LOC", "I-LOC", "I-LOC"], ["Paris"]),
     ],
 )
 def test_entities_never_hold_foreign_punctuation_atoms_or_markup(
