@@ -19,7 +19,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, fields
 from functools import cached_property
-from typing import Any
+from typing import Any, Literal
 
 import pyarrow as pa
 
@@ -38,12 +38,15 @@ _ARROW_TYPES = {
 REPLACEMENT = pa.struct([(f.name, _ARROW_TYPES[f.type]) for f in fields(Replacement)])  # type: ignore[index]
 
 
+Status = Literal["done", "skipped", "failed"]
+
+
 @dataclass
 class Outcome:
     """One row's fate in a batch: its usable text (None once skipped or failed), and if it was not done, why."""
 
     text: str | None
-    status: str = "done"  # done, skipped or failed
+    status: Status = "done"
     reason: str | None = None
 
     @classmethod
@@ -81,7 +84,7 @@ class Job:
         except LocalizeError as error:
             raise CorpusError(str(error)) from error
 
-    def process(self, table: pa.Table) -> tuple[pa.Table, list[str]]:
+    def process(self, table: pa.Table) -> tuple[pa.Table, list[Status]]:
         """The batch with its new columns, and each row's outcome: done, skipped or failed."""
         config = self.config
         table, rows = self._rows(table)

@@ -72,3 +72,42 @@ def test_no_test_edits_sys_path_or_imports_another_test_module() -> None:
             if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[-1].startswith("test_"):
                 found.add(f"{path.name} imports {node.module}")
     assert not found
+
+
+def module_imports(path: Path, modules: set[str]) -> set[str]:
+    """The project modules a file imports (relative imports resolved), wherever the import stands."""
+    name = ".".join(path.relative_to(REPO).with_suffix("").parts)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    package = package.removesuffix(".__init__")
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1]) if node.level else ""
+            module = ".".join(part for part in (base, node.module or "") if part)
+            found.update(f"{module}.{alias.name}" if f"{module}.{alias.name}" in modules else module
+                         for alias in node.names)  # fmt: skip
+    return found & modules
+
+
+def test_no_package_has_an_import_circle() -> None:
+    """Lazy imports count too: corpus.jobs and corpus.ray_engine importing each other was one."""
+    paths = {
+        ".".join(path.relative_to(REPO).with_suffix("").parts).removesuffix(".__init__"): path
+        for package in ALLOWED
+        for path in (REPO / package).rglob("*.py")
+    }
+    graph = {name: module_imports(path, set(paths)) - {name} for name, path in paths.items()}
+    circles = set()
+
+    def visit(name: str, trail: tuple[str, ...]) -> None:
+        for imported_name in graph[name]:
+            if imported_name in trail:
+                circles.add(" -> ".join((*trail[trail.index(imported_name) :], imported_name)))
+            elif len(trail) < 12:
+                visit(imported_name, (*trail, imported_name))
+
+    for start in graph:
+        visit(start, (start,))
+    assert not circles
