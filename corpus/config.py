@@ -74,9 +74,11 @@ class CorpusConfig:
         settings (both engines tag the same batches)."""
         settings = asdict(self)
         del settings["localize"]
-        if self.job == "rewrite":  # the keys of manifests written before the settings were nested
-            rewrite = self.localize
-            settings.update(target=rewrite.target, source=rewrite.source, types=rewrite.types, seed=rewrite.seed)
+        # The keys of manifests written before the localize settings were nested, so that those runs still resume
+        # (a tag run's manifest has the default types too).
+        settings["types"] = list(self.localize.types)
+        if self.job == "rewrite":
+            settings.update(target=self.localize.target, source=self.localize.source, seed=self.localize.seed)
         free = ["batch_size", "resume", "output", "engine", "actors", "address"]
         if self.job == "tag":
             free += ["vectors"]
@@ -87,8 +89,6 @@ class CorpusConfig:
             settings["model"] = str(model.resolve())
         source = Path(self.input)
         settings["input"] = str(source.resolve()) if source.exists() else self.input
-        if "types" in settings:
-            settings["types"] = list(settings["types"])
         return settings
 
 

@@ -271,3 +271,19 @@ def test_engine_misuse_is_one_line_exit_2(
     assert run("tag", write_input("jsonl", tmp_path, ROWS), "--output", tmp_path / "out.parquet", *option) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and message in err
+
+
+def test_run_settings_keep_the_keys_of_manifests_written_before_localize_settings_were_nested() -> None:
+    """A run started before CorpusConfig nested LocalizeConfig still resumes: its manifest has these keys."""
+    from corpus.config import CorpusConfig
+    from localize import LocalizeConfig
+
+    common = {"id_column": None, "input": "in.jsonl", "max_chars": 100_000, "model": None, "precision": "auto",
+              "shard_rows": 10_000, "split": "train", "text_column": "text"}  # fmt: skip
+    tag = CorpusConfig("tag", "in.jsonl", Path("o.parquet"))
+    assert tag.run_settings() == {**common, "job": "tag", "types": ["PER", "LOC", "ORG"]}
+    rewrite = CorpusConfig("rewrite", "in.jsonl", Path("o.parquet"), localize=LocalizeConfig(target="Japan", seed=2))
+    assert rewrite.run_settings() == {
+        **common, "job": "rewrite", "target": "Japan", "source": "USA", "types": ["PER", "LOC", "ORG"], "seed": 2,
+        "vectors": None,
+    }  # fmt: skip
