@@ -1,5 +1,7 @@
-"""What every benchmark shares: ``--data DIR`` (checked, a wrong path answered with one line) and a header that
-names the CPU, since the fastest precision and every speed figure depend on it."""
+"""What the benchmarks share: ``--data DIR`` (checked, a wrong path answered with one line), its labelled
+documents, a header that names the CPU (the fastest precision and every speed figure depend on it), and the
+scoring and baseline of the NER benchmarks. The benchmarks import this module and the project's packages, never
+each other."""
 
 from __future__ import annotations
 
@@ -7,6 +9,11 @@ import argparse
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from conll import Document, Rendered
+    from ner import EntityTagger
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # run as a script from anywhere
@@ -54,3 +61,56 @@ def print_header(name: str) -> None:
     from ner.precision import cpu_info
 
     print(f"# {name}, {date.today().isoformat()}\n# {cpu_info().describe()}", flush=True)
+
+
+def labelled_documents(data: Path, split: str) -> list[Document]:
+    """The documents of ``DATA/SPLIT.txt`` that hold a sentence (``conll``, IOB2)."""
+    from conll import read_documents
+
+    return [document for document in read_documents(data_file(data, split)) if document.sentences]
+
+
+def token_level(tagger: EntityTagger, docs: list[Rendered]) -> dict[str, float]:
+    """seqeval F1 from gold words and sentences (the spaced layout), as in training's evaluation."""
+    from seqeval.metrics import f1_score
+    from seqeval.scheme import IOB2
+
+    from ner.text import Segmentation
+
+    segmentations = []
+    for doc in docs:
+        words = [span for spans in doc.spans for span in spans]
+        bounds, first = [], 0
+        for spans in doc.spans:
+            bounds.append((first, first + len(spans)))
+            first += len(spans)
+        segmentations.append(Segmentation(doc.text, words, bounds))
+    labels = tagger.label_words(segmentations)
+    gold = [[token.tag for token in sentence] for doc in docs for sentence in doc.sentences]
+    predicted = []
+    for doc, doc_labels in zip(docs, labels, strict=True):
+        first = 0
+        for sentence in doc.sentences:
+            predicted.append([label for label, _ in doc_labels[first : first + len(sentence)]])
+            first += len(sentence)
+    return {
+        "conlleval": f1_score(gold, predicted),
+        "strict": f1_score(gold, predicted, mode="strict", scheme=IOB2),
+    }
+
+
+AGGREGATIONS = ("simple", "first", "average", "max")  # those that merge word pieces into words
+
+
+def load_pipeline(model: str | None, tagger: EntityTagger, aggregation: str = "simple") -> Any:
+    """The ``transformers`` token-classification pipeline on ``model`` (None: the tagger's), stride 128."""
+    from transformers import pipeline
+
+    return pipeline(
+        "token-classification",
+        model=tagger.model if model is None else model,
+        tokenizer=tagger.tokenizer,
+        aggregation_strategy=aggregation,
+        stride=128,
+        device="cpu",
+    )

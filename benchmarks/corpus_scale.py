@@ -30,7 +30,7 @@ import pyarrow.parquet as pq
 
 from common import REPO, add_model_argument, benchmark_parser, data_file, model_label, print_header
 
-from corpus.conll import read_documents
+from conll import read_documents
 
 MIB = 1024 * 1024
 QUICK_DOCS = 20

@@ -211,7 +211,7 @@ def main() -> int:
 
     from demo.app import serve
 
-    blocks = serve(engine.tagger, engine.localizer, config)
+    blocks = serve(engine)
     try:
         route, rewrite = callers(blocks.local_url, args.type_check)
         for i in range(3):  # warm-up: first calls pay for lazy initialisation

@@ -19,7 +19,8 @@ from pathlib import Path
 
 from common import benchmark_parser, data_file, print_header  # benchmarks/ is on sys.path
 
-from corpus.conll import read_documents, rewrite_document, write_documents
+from conll import read_documents, write_documents
+from conll.rewrite import rewrite_document
 from localize import LocalizeConfig, Localizer
 from localize.config import POOL_PARTS
 from ner.config import NerError

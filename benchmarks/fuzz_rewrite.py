@@ -88,7 +88,7 @@ def main() -> int:
 
     from demo.app import serve
 
-    blocks = serve(engine.tagger, engine.localizer, config)
+    blocks = serve(engine)
     http = httpx.Client(base_url=blocks.local_url, timeout=120)
     rng = random.Random(args.seed)
     counts = {"texts": 0, "changed outside": 0, "edge punctuation": 0, "HTTP requests": 0, "HTTP 5xx": 0}

@@ -27,50 +27,15 @@ import time
 from collections import defaultdict
 from functools import cache
 
-from common import add_model_argument, benchmark_parser, data_file, print_header  # benchmarks/ is on sys.path
+from common import add_model_argument, benchmark_parser, labelled_documents, print_header  # benchmarks/ on sys.path
 
+from conll import render
 from localize import LocalizeConfig, Localizer, RewriteResult, places
 from localize import names as name_data
 from localize.countries import find_country, normalize, plain
 
 TYPES = ("PER", "LOC", "ORG")
 _INITIAL = re.compile(r"^[A-Z]\.?$")
-
-
-def read_documents(path) -> list[tuple[str, list[dict]]]:
-    """Raw text per document (tokens joined by spaces, sentences by newlines) and gold entity dicts."""
-    docs, sentences = [], []
-    for line in [*path.read_text(encoding="utf-8").splitlines(), "-DOCSTART-"]:
-        if line.startswith("-DOCSTART-"):
-            if any(sentences):
-                docs.append(_document([s for s in sentences if s]))
-            sentences = [[]]
-        elif not line.strip():
-            sentences.append([])
-        else:
-            parts = line.split()
-            sentences[-1].append((parts[0], parts[-1]))
-    return docs
-
-
-def _document(sentences: list[list[tuple[str, str]]]) -> tuple[str, list[dict]]:
-    text, entities, open_entity = "", [], None
-    for number, sentence in enumerate(sentences):
-        text += "\n" if number else ""
-        for i, (word, tag) in enumerate(sentence):
-            text += " " if i else ""
-            if tag.startswith("B-") or tag == "O" or (open_entity and open_entity["entity_group"] != tag[2:]):
-                open_entity = None
-            if tag != "O":
-                if open_entity is None:
-                    open_entity = {"entity_group": tag[2:], "start": len(text), "score": 1.0}
-                    entities.append(open_entity)
-                open_entity["end"] = len(text) + len(word)
-            text += word
-        open_entity = None
-    for entity in entities:
-        entity["word"] = text[entity["start"] : entity["end"]]
-    return text, entities
 
 
 class WordByWord:
@@ -235,7 +200,8 @@ def main() -> int:
     add_model_argument(parser, "--ner-model")  # the NER model that checks type preservation
     parser.add_argument("--precision", default="auto", help="NER precision (auto, float32, int8, bfloat16)")
     args = parser.parse_args()
-    docs = read_documents(data_file(args.data, "test"))[: args.docs or None]
+    rendered = [render(document) for document in labelled_documents(args.data, "test")[: args.docs or None]]
+    docs = [(doc.text, doc.entities()) for doc in rendered]
     print_header("localize_quality")
     print(f"{len(docs)} documents, {sum(len(e) for _, e in docs)} gold entities; source {args.source}")
     from ner import EntityTagger, NerConfig  # benchmarks are scripts: the only place localize meets ner

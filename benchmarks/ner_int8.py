@@ -17,9 +17,15 @@ from collections.abc import Callable
 import torch
 from torch.ao.quantization import default_dynamic_qconfig, per_channel_dynamic_qconfig, quantize_dynamic
 
-from common import add_model_argument, benchmark_parser, data_file, print_header  # benchmarks/ is on sys.path
-from ner_rawtext import read_documents, render, token_level
+from common import (  # benchmarks/ is on sys.path
+    add_model_argument,
+    benchmark_parser,
+    labelled_documents,
+    print_header,
+    token_level,
+)
 
+from conll import render
 from ner import EntityTagger, NerConfig
 from ner.model import load_model, resolve_location
 from ner.model_inputs import load_ranges
@@ -68,7 +74,7 @@ def main() -> None:
     ranges = load_ranges(location)
     rows = variants(ranges, [float(a) for a in args.alphas.split(",") if a])
     splits = args.splits.split(",")
-    documents = {split: [render(d, "spaced") for d in read_documents(data_file(args.data, split))] for split in splits}
+    documents = {split: [render(d, "spaced") for d in labelled_documents(args.data, split)] for split in splits}
     print_header("ner_int8")
     print(f"model: {location}  activation ranges: {'yes' if ranges else 'no'}")
     print(f"{'':28s}" + "".join(f"{split + ' F1':>10s}" for split in splits))

@@ -16,94 +16,22 @@ document) is scored on the same texts.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
-from pathlib import Path
 
 import torch
-from seqeval.metrics import f1_score
-from seqeval.metrics.sequence_labeling import get_entities
-from seqeval.scheme import IOB2
 
 from common import (  # benchmarks/ is on sys.path
+    AGGREGATIONS,
     add_model_argument,
     benchmark_parser,
-    data_file,
+    labelled_documents,
+    load_pipeline,
     model_label,
     print_header,
+    token_level,
 )
 
+from conll import LAYOUTS, Rendered, render
 from ner import EntityTagger, NerConfig
-from ner.text import Segmentation
-
-LAYOUTS = ("spaced", "prose", "paragraph")
-NO_SPACE_BEFORE = {",", ".", ";", ":", "!", "?", ")", "]", "}", "%", "n't", "'"}
-NO_SPACE_AFTER = {"(", "[", "{", "$"}
-Sentence = list[tuple[str, str]]  # (token, IOB2 tag)
-Span = tuple[int, int]
-
-
-@dataclass
-class RawDoc:
-    """A document rendered as text, with every gold token's character span."""
-
-    text: str
-    sentences: list[Sentence]
-    spans: list[list[Span]]
-
-    def gold(self) -> set[tuple[int, int, str]]:
-        entities = set()
-        for sentence, spans in zip(self.sentences, self.spans, strict=True):
-            for kind, first, last in get_entities([tag for _, tag in sentence]):
-                entities.add((spans[first][0], spans[last][1], kind))
-        return entities
-
-
-def read_documents(path: Path) -> list[list[Sentence]]:
-    """CoNLL columns ``word POS chunk tag``; ``-DOCSTART-`` starts a document, blank lines end sentences."""
-    documents: list[list[Sentence]] = []
-    sentence: Sentence = []
-    for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
-        parts = line.split()
-        if parts and parts[0] == "-DOCSTART-":
-            documents.append([])
-        elif parts:
-            sentence.append((parts[0], parts[-1]))
-        elif sentence:
-            if not documents:
-                documents.append([])
-            documents[-1].append(sentence)
-            sentence = []
-    return [doc for doc in documents if doc]
-
-
-def render(document: list[Sentence], layout: str) -> RawDoc:
-    """The document as raw text in one of ``LAYOUTS``."""
-    text, spans = "", []
-    for number, sentence in enumerate(document):
-        if number:
-            text += " " if layout == "paragraph" else "\n"
-        sentence_spans = []
-        quotes = 0
-        for index, (token, _) in enumerate(sentence):
-            if index and (layout == "spaced" or not _glued(sentence, index, quotes)):
-                text += " "
-            quotes += token == '"'
-            sentence_spans.append((len(text), len(text) + len(token)))
-            text += token
-        spans.append(sentence_spans)
-    return RawDoc(text, document, spans)
-
-
-def _glued(sentence: Sentence, index: int, quotes: int) -> bool:
-    """No space between tokens index-1 and index in prose (``quotes``: '"' seen before index)."""
-    token, previous = sentence[index][0], sentence[index - 1][0]
-    if token == '"':
-        return quotes % 2 == 1  # a closing quote
-    if previous == '"':
-        return quotes % 2 == 1  # after an opening quote
-    return (
-        token in NO_SPACE_BEFORE or (token.startswith("'") and len(token) <= 3) or previous in NO_SPACE_AFTER
-    )
 
 
 def prf(gold: set, predicted: set) -> tuple[float, float, float]:
@@ -113,58 +41,18 @@ def prf(gold: set, predicted: set) -> tuple[float, float, float]:
     return precision, recall, 2 * precision * recall / (precision + recall) if hits else 0.0
 
 
-def tagger_entities(tagger: EntityTagger, docs: list[RawDoc]) -> set[tuple[int, int, int, str]]:
+def tagger_entities(tagger: EntityTagger, docs: list[Rendered]) -> set[tuple[int, int, int, str]]:
     results = tagger([doc.text for doc in docs])
     return {
         (n, e["start"], e["end"], e["entity_group"]) for n, entities in enumerate(results) for e in entities
     }
 
 
-def pipeline_entities(pipe, docs: list[RawDoc]) -> set[tuple[int, int, int, str]]:
+def pipeline_entities(pipe, docs: list[Rendered]) -> set[tuple[int, int, int, str]]:
     results = pipe([doc.text for doc in docs])
     return {
         (n, e["start"], e["end"], e["entity_group"]) for n, entities in enumerate(results) for e in entities
     }
-
-
-def token_level(tagger: EntityTagger, docs: list[RawDoc]) -> dict[str, float]:
-    """seqeval F1 from gold words and sentences (the spaced layout), as in training's evaluation."""
-    segmentations = []
-    for doc in docs:
-        words = [span for spans in doc.spans for span in spans]
-        bounds, first = [], 0
-        for spans in doc.spans:
-            bounds.append((first, first + len(spans)))
-            first += len(spans)
-        segmentations.append(Segmentation(doc.text, words, bounds))
-    labels = tagger.label_words(segmentations)
-    gold = [[tag for _, tag in sentence] for doc in docs for sentence in doc.sentences]
-    predicted = []
-    for doc, doc_labels in zip(docs, labels, strict=True):
-        first = 0
-        for sentence in doc.sentences:
-            predicted.append([label for label, _ in doc_labels[first : first + len(sentence)]])
-            first += len(sentence)
-    return {
-        "conlleval": f1_score(gold, predicted),
-        "strict": f1_score(gold, predicted, mode="strict", scheme=IOB2),
-    }
-
-
-AGGREGATIONS = ("simple", "first", "average", "max")  # those that merge word pieces into words
-
-
-def load_pipeline(model: str | None, tagger: EntityTagger, aggregation: str = "simple"):
-    from transformers import pipeline
-
-    return pipeline(
-        "token-classification",
-        model=tagger.model if model is None else model,
-        tokenizer=tagger.tokenizer,
-        aggregation_strategy=aggregation,
-        stride=128,
-        device="cpu",
-    )
 
 
 def main() -> None:
@@ -187,7 +75,7 @@ def main() -> None:
 
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
-    documents = read_documents(data_file(args.data, args.split))[: args.docs]
+    documents = labelled_documents(args.data, args.split)[: args.docs]
     print_header("ner_rawtext")
     if args.threads:
         torch.set_num_threads(args.threads)

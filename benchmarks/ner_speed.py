@@ -25,12 +25,13 @@ import torch
 from common import (  # benchmarks/ is on sys.path
     add_model_argument,
     benchmark_parser,
-    data_file,
+    labelled_documents,
+    load_pipeline,
     model_label,
     print_header,
 )
-from ner_rawtext import load_pipeline, read_documents, render
 
+from conll import render
 from ner import EntityTagger, NerConfig
 
 
@@ -82,7 +83,7 @@ def main() -> None:
     hf_logging.disable_progress_bar()
     if args.threads:
         torch.set_num_threads(args.threads)
-    texts = [render(doc, "spaced").text for doc in read_documents(data_file(args.data, "test"))[: args.docs]]
+    texts = [render(doc, "spaced").text for doc in labelled_documents(args.data, "test")[: args.docs]]
     print_header("ner_speed")
     words = sum(len(text.split()) for text in texts)
     tagger = EntityTagger.load(args.model)

@@ -7,23 +7,30 @@ corpus with its people, places and organisations moved to another country, tags 
 ``python -m corpus rewrite INPUT --output OUT.parquet --target India`` adds ``entities``, ``rewritten`` and
 ``replacements``. INPUT: a .jsonl, .csv or .parquet file, a save_to_disk folder or a Hub dataset name; OUT.parquet
 (.jsonl, .csv) is a folder of shards and a manifest.json (corpus.shards), ``--resume`` continues a killed run.
+
+Exit status (``EXIT_STATUS``): 0 when every file or row was done or reported as skipped in its error column, 1 when
+some rows failed (the tagger or the localizer raised on them), 2 when the run could not start or stopped (bad
+arguments or input, a model that cannot be loaded).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections import Counter
 from pathlib import Path
 
-from tqdm import tqdm
-
+from conll import ConllError
 from corpus.config import ENGINES, CorpusConfig, CorpusError
-from corpus.conll import conll_files, read_documents, rewrite_document, write_documents
+from corpus.labelled import conll_files, rewrite_file
 from localize import LocalizeConfig, LocalizeError, Localizer
 from localize.config import POOL_PARTS
 from ner.config import MODEL_HELP, PRECISIONS
 
+EXIT_STATUS = (
+    "Exit status: 0 when every row was done or skipped (a skipped row, e.g. a null or empty text, is reported in its "
+    "error column), 1 when some rows failed (the tagger or the localizer raised on them; see their error column), "
+    "2 when the run could not start or stopped (bad arguments or input, a model that cannot be loaded)."
+)
 READ_BACK = (
     "The shards together are the output, in input order: "
     'datasets.load_dataset("parquet", data_files=sorted(glob.glob("OUT.parquet/part-*.parquet")), split="train"). '
@@ -34,19 +41,18 @@ READ_BACK = (
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Exit status 0 when every file or row was done, 1 when some rows were skipped or failed (see their error
-    column), 2 when nothing could run."""
+    """Runs the job; its exit status is as ``EXIT_STATUS`` says."""
     args = _parser().parse_args(argv)
     if args.job in ("tag", "rewrite"):
         return run_job(args)
     try:
         localizer = Localizer.load(args.vectors, LocalizeConfig(seed=args.seed, pool_part=args.pool_part))
-        pairs = list(conll_files(args.input, args.output))
-        for source, destination in pairs:
-            counts = rewrite_file(localizer, source, destination, args)
+        types = _types(args.types)
+        for source, destination in list(conll_files(args.input, args.output)):
+            counts = rewrite_file(localizer, source, destination, args.target, args.source, types)
             kept = counts["kept"]
             print(f"{source} -> {destination}: {counts['replaced']} entities replaced, {kept} kept", file=sys.stderr)
-    except (LocalizeError, FileNotFoundError, UnicodeDecodeError) as error:
+    except (LocalizeError, ConllError, FileNotFoundError) as error:
         print(f"corpus: {error}", file=sys.stderr)
         return 2
     return 0
@@ -55,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
 def run_job(args: argparse.Namespace) -> int:
     from transformers.utils import logging as hf_logging
 
-    from corpus.jobs import run
+    from corpus.run import run
 
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
@@ -78,57 +84,45 @@ def run_job(args: argparse.Namespace) -> int:
             engine=args.engine,
             actors=CorpusConfig.actors if args.actors is None else args.actors,
             address=args.address,
-            **(
-                {
-                    "target": args.target,
-                    "source": args.source,
-                    "types": tuple(t for t in args.types.split(",") if t),
-                    "seed": args.seed,
-                    "vectors": args.vectors,
-                }
-                if args.job == "rewrite"
-                else {}
-            ),
+            localize=_localize_settings(args) if args.job == "rewrite" else LocalizeConfig(),
+            vectors=args.vectors if args.job == "rewrite" else None,
         )
         summary = run(config)
     except CorpusError as error:
         print(f"corpus: {error}", file=sys.stderr)
         return 2
     print(summary.line(config), file=sys.stderr)
-    return 1 if summary.skipped or summary.failed else 0
+    return 1 if summary.failed else 0
 
 
-def rewrite_file(localizer: Localizer, source: Path, destination: Path, args: argparse.Namespace) -> Counter:
-    documents = read_documents(source)
-    types = tuple(t for t in args.types.split(",") if t)
-    counts: Counter = Counter()
-    rewritten = []
-    for document in tqdm(documents, desc=source.name, unit="doc", file=sys.stderr, disable=None):
-        new, records = rewrite_document(document, localizer, args.target, args.source, types)
-        rewritten.append(new)
-        counts.update("replaced" if r.replacement else "kept" for r in records if r.entity_group in types)
-    write_documents(rewritten, destination)
-    return counts
+def _localize_settings(args: argparse.Namespace) -> LocalizeConfig:
+    try:
+        return LocalizeConfig(target=args.target, source=args.source, types=_types(args.types), seed=args.seed)
+    except LocalizeError as error:
+        raise CorpusError(str(error)) from error
+
+
+def _types(spec: str) -> tuple[str, ...]:
+    return tuple(t for t in spec.split(",") if t)
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m corpus", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m corpus", description=__doc__.split("\n\n")[0], epilog=EXIT_STATUS
+    )
     jobs = parser.add_subparsers(dest="job", required=True)
     conll = jobs.add_parser("conll", help="rewrite a labelled CoNLL file or a train/dev/test folder")
     conll.add_argument("input", type=Path, help="a CoNLL file, or a folder with train.txt, dev.txt, test.txt")
     conll.add_argument("--output", type=Path, required=True, help="a file, or a folder for a folder input")
-    conll.add_argument("--target", required=True, help="the country the entities move to (India, Japan, ...)")
-    conll.add_argument("--source", default=LocalizeConfig.source)
-    conll.add_argument("--types", default="PER,LOC,ORG", help="entity types to replace (MISC stays)")
-    conll.add_argument("--seed", type=int, default=0, help="another seed gives other, equally ranked choices")
-    conll.add_argument("--vectors", help="word vectors (default: the embedded GloVe)")
+    _localize_arguments(conll)
     conll.add_argument(
         "--pool-part", choices=POOL_PARTS, default="all",
         help="names from this part of the per-country pools: 'train' for training copies, 'held-out' for audits",
     )  # fmt: skip
-    tag = jobs.add_parser("tag", help="add an entities column to every row of a dataset", epilog=READ_BACK)
+    epilog = f"{READ_BACK} {EXIT_STATUS}"
+    tag = jobs.add_parser("tag", help="add an entities column to every row of a dataset", epilog=epilog)
     rewrite = jobs.add_parser(
-        "rewrite", help="add entities, rewritten and replacements columns to every row", epilog=READ_BACK
+        "rewrite", help="add entities, rewritten and replacements columns to every row", epilog=epilog
     )
     defaults = CorpusConfig("tag", "", Path("out.parquet"))
     for job in (tag, rewrite):
@@ -152,9 +146,15 @@ def _parser() -> argparse.ArgumentParser:
                          help=f"--engine ray: actors, each loading its own models (default: {defaults.actors})")
         job.add_argument("--address", metavar="ADDR",
                          help="--engine ray: join this Ray cluster (default: start a local Ray instance for the run)")
-    rewrite.add_argument("--target", required=True, help="the country the entities move to (India, Japan, ...)")
-    rewrite.add_argument("--source", default=LocalizeConfig.source)
-    rewrite.add_argument("--types", default="PER,LOC,ORG", help="entity types to replace (MISC stays)")
-    rewrite.add_argument("--seed", type=int, default=0, help="another seed gives other, equally ranked choices")
-    rewrite.add_argument("--vectors", help="word vectors (default: the embedded GloVe)")
+    _localize_arguments(rewrite)
     return parser
+
+
+def _localize_arguments(parser: argparse.ArgumentParser) -> None:
+    """What ``conll`` and ``rewrite`` ask of localize; the defaults are ``LocalizeConfig``'s."""
+    parser.add_argument("--target", required=True, help="the country the entities move to (India, Japan, ...)")
+    parser.add_argument("--source", default=LocalizeConfig.source)
+    parser.add_argument("--types", default=",".join(LocalizeConfig.types), help="entity types to replace (MISC stays)")
+    parser.add_argument("--seed", type=int, default=LocalizeConfig.seed,
+                        help="another seed gives other, equally ranked choices")
+    parser.add_argument("--vectors", help="word vectors (default: the embedded GloVe)")

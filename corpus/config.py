@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
 
+from localize import LocalizeConfig
 from ner import PRECISIONS
 
 Job = Literal["tag", "rewrite"]
@@ -34,10 +35,8 @@ class CorpusConfig:
     # Longer texts are reported in the error column and skipped. ner has no length limit of its own (long texts
     # are windowed), so this bounds one row's time and memory; 100k characters is a long book chapter.
     max_chars: int = 100_000
-    target: str = "India"
-    source: str = "USA"
-    types: tuple[str, ...] = ("PER", "LOC", "ORG")
-    seed: int = 0
+    # rewrite: the target, source, types and seed of localize (its defaults, declared there once)
+    localize: LocalizeConfig = field(default_factory=LocalizeConfig)
     vectors: str | None = None  # localize's word vectors (None: the embedded GloVe)
     resume: bool = False
     # default: batches tagged one after another in this process; ray: on Ray Data, one model per actor
@@ -59,7 +58,7 @@ class CorpusConfig:
         if self.output_format is None:
             choices = ", ".join(f"OUT.{fmt}" for fmt in OUTPUT_FORMATS)
             raise CorpusError(f"--output {self.output}: name it {choices} (the extension picks the format)")
-        if not self.types and self.job == "rewrite":
+        if not self.localize.types and self.job == "rewrite":
             raise CorpusError("--types must name at least one entity type")
         if self.engine == "ray":
             _check_ray()
@@ -74,9 +73,15 @@ class CorpusConfig:
         where a shard ends. ``batch_size`` may change (it bounds memory only), and so may ``resume`` and the engine
         settings (both engines tag the same batches)."""
         settings = asdict(self)
+        del settings["localize"]
+        # The keys of manifests written before the localize settings were nested, so that those runs still resume
+        # (a tag run's manifest has the default types too).
+        settings["types"] = list(self.localize.types)
+        if self.job == "rewrite":
+            settings.update(target=self.localize.target, source=self.localize.source, seed=self.localize.seed)
         free = ["batch_size", "resume", "output", "engine", "actors", "address"]
         if self.job == "tag":
-            free += ["target", "source", "types", "seed", "vectors"]
+            free += ["vectors"]
         for name in free:
             del settings[name]
         model = Path(self.model) if self.model else None
@@ -84,7 +89,6 @@ class CorpusConfig:
             settings["model"] = str(model.resolve())
         source = Path(self.input)
         settings["input"] = str(source.resolve()) if source.exists() else self.input
-        settings["types"] = list(self.types)
         return settings
 
 

@@ -1,4 +1,4 @@
-"""``--engine ray``: the ``tag`` and ``rewrite`` jobs on Ray Data, one ``corpus.jobs.Job`` (so one tagger and one
+"""``--engine ray``: the ``tag`` and ``rewrite`` jobs on Ray Data, one ``corpus.batch.Job`` (so one tagger and one
 localizer) per actor of a pool of ``--actors``.
 
     read (one task, on this machine) -> map_batches(actor pool) -> back to this process, in input order
@@ -7,7 +7,7 @@ The read task reads the input as the default engine does (``corpus.shards``, fro
 checks) and cuts the very batches it tags. Each batch travels as one row holding its Arrow IPC bytes, one row per
 block, so that Ray's block shaping can neither split nor merge batches: every actor call processes exactly one of
 the default engine's batches. The processed batches come back in input order (``preserve_order``) with each row's
-outcome, and ``corpus.jobs.run`` writes them with its ``ShardWriter``: the same shards, manifest, ``--resume`` and
+outcome, and ``corpus.run.run`` writes them with its ``ShardWriter``: the same shards, manifest, ``--resume`` and
 summary as the default engine, row for row.
 
 Why not ``ray.data.read_json``/``read_csv``/``read_parquet``: pyarrow's JSON reader refuses a column of mixed types
@@ -35,8 +35,8 @@ import ray.data
 from ray.data.block import BlockMetadata
 from ray.data.datasource import Datasource, ReadTask
 
+from corpus.batch import Job, checked_batches, first_line
 from corpus.config import CorpusConfig, CorpusError
-from corpus.jobs import Job, checked_batches
 from corpus.shards import open_input
 
 # The columns of Ray's rows: a batch as Arrow IPC bytes, its rows' outcomes, and why an actor could not process it.
@@ -172,9 +172,9 @@ def _ray_session(config: CorpusConfig) -> Iterator[None]:
             ray.init(num_cpus=os.cpu_count(), include_dashboard=False, **quiet)
     except Exception as error:  # noqa: BLE001 - ConnectionError, RuntimeError, ValueError...: one line
         if not config.address:
-            raise CorpusError(f"cannot start a local Ray instance: {_first_line(error)}") from None
+            raise CorpusError(f"cannot start a local Ray instance: {first_line(error)}") from None
         raise CorpusError(
-            f"cannot join the Ray cluster at {config.address}: {_first_line(error)} (with token authentication, "
+            f"cannot join the Ray cluster at {config.address}: {first_line(error)} (with token authentication, "
             "Ray's default, set RAY_AUTH_MODE=token and the cluster's token in ~/.ray/auth_token or RAY_AUTH_TOKEN)"
         ) from None
     try:
@@ -201,11 +201,7 @@ def _message(error: BaseException) -> str:
     cause: BaseException | None = error
     while cause is not None:
         if isinstance(cause, CorpusError) and not isinstance(cause, ray.exceptions.RayError):
-            return _first_line(cause)  # Ray appends lines of advice on retries
+            return first_line(cause)  # Ray appends lines of advice on retries
         error, cause = cause, getattr(cause, "cause", None) or cause.__cause__
-    return f"ray: {type(error).__name__}: {_first_line(error)} (Ray's logs: /tmp/ray/session_latest/logs)"
+    return f"ray: {type(error).__name__}: {first_line(error)} (Ray's logs: /tmp/ray/session_latest/logs)"
 
-
-def _first_line(error: BaseException) -> str:
-    lines = str(error).strip().splitlines()
-    return lines[0] if lines else type(error).__name__

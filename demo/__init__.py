@@ -1,1 +1,2 @@
-"""The Gradio app wiring ``ner`` and ``localize``: ``python -m demo``, or ``demo.app.serve(tagger, localizer)``."""
+"""The Gradio app wiring ``ner`` and ``localize``: ``python -m demo``, or
+``demo.app.serve(Engine.load(DemoConfig()))``."""

@@ -12,12 +12,10 @@ import gradio as gr
 import pandas as pd
 
 from demo import views
-from demo.config import DemoConfig
-from demo.engine import USER_ERRORS, Engine, Tagger
+from demo.engine import USER_ERRORS, Engine
 from demo.exports import Exports
 from demo.http_api import ner_route
 from demo.inputs import read_uploads
-from localize import Localizer
 
 EXAMPLES = [
     "My name is Mitchell and I live in Paris.",
@@ -36,9 +34,8 @@ def user_error(error: Exception | str) -> gr.Error:
     return gr.Error(html.escape(message), print_exception=False)
 
 
-def build_app(tagger: Tagger, localizer: Localizer, config: DemoConfig | None = None) -> gr.Blocks:
+def build_app(engine: Engine) -> gr.Blocks:
     """The UI and its named endpoints ``/rewrite`` and ``/entities``; ``serve`` adds the HTTP route."""
-    engine = Engine(tagger, localizer, config or DemoConfig())
     with gr.Blocks(title="Entity rewriter", analytics_enabled=False) as blocks:
         gr.Markdown(
             "# Entity rewriter\nFinds people, places and organisations, and swaps them for their "
@@ -51,12 +48,13 @@ def build_app(tagger: Tagger, localizer: Localizer, config: DemoConfig | None = 
     return blocks.queue(default_concurrency_limit=engine.config.concurrency, max_size=engine.config.queue_size)
 
 
-def serve(tagger: Tagger, localizer: Localizer, config: DemoConfig | None = None) -> gr.Blocks:
-    """Build the app and start it, with the HTTP route, in a background thread; the caller owns
-    ``blocks.close()`` (or ``blocks.block_thread()``). ``blocks.local_url`` says where it listens (port 0
-    picks a free port) and ``blocks.share_url`` is the public link, if ``config.share`` got one."""
-    config = config or DemoConfig()
-    blocks = build_app(tagger, localizer, config)
+def serve(engine: Engine) -> gr.Blocks:
+    """Build the app and start it, with the HTTP route, in a background thread: one engine (one model, one
+    localizer) serves the UI, the named endpoints and the route. The caller owns ``blocks.close()`` (or
+    ``blocks.block_thread()``). ``blocks.local_url`` says where it listens (port 0 picks a free port) and
+    ``blocks.share_url`` is the public link, if ``engine.config.share`` got one."""
+    config = engine.config
+    blocks = build_app(engine)
     blocks.launch(
         server_name=config.host,
         server_port=config.port or free_port(config.host),
@@ -64,7 +62,7 @@ def serve(tagger: Tagger, localizer: Localizer, config: DemoConfig | None = None
         max_file_size=4 * config.max_chars,  # bytes: no file over it can hold an acceptable text
         prevent_thread_lock=True,
         quiet=True,  # Gradio's own hints name launch() arguments; the CLI prints its own
-        app_kwargs={"routes": [ner_route(Engine(tagger, localizer, config))]},
+        app_kwargs={"routes": [ner_route(engine)]},
     )
     return blocks
 

@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from demo.app import serve  # gradio is slow to import: not before the arguments and the model are good
 
-    blocks = serve(engine.tagger, engine.localizer, config)
+    blocks = serve(engine)
     print(f"Running on {blocks.local_url} (HTTP API: POST {blocks.local_url.rstrip('/')}{config.http_route})")
     if blocks.share_url:
         print(f"Public link: {blocks.share_url}")

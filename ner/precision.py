@@ -99,7 +99,7 @@ def cpu_info() -> CpuInfo:
 def fastest_precision(cpu: CpuInfo | None = None) -> str:
     """The fastest precision whose F1 on CoNLL++ stays within 0.3 of float32 on this CPU.
 
-    Measured (README, benchmarks/ner_speed.py and ner_rawtext.py): with AMX, bfloat16 x3.50 vs int8 x2.29;
+    Measured (docs/benchmarks.md: benchmarks/ner_speed.py and ner_rawtext.py): with AMX, bfloat16 x3.50 vs int8 x2.29;
     with AVX512-VNNI/BF16 but no AMX, int8 x3.15 vs bfloat16 x2.36; both within 0.3 F1 of float32 there.
     Without VNNI kernels int8 keeps 7-bit activations, which cost 0.8-1.3 F1 on raw text, and bfloat16 without
     native support is slower than float32: float32 it is. ARM (qnnpack) was never measured: float32.

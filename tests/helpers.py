@@ -6,6 +6,10 @@ The real tokenizers come from ``../shared`` beside the repository (cased BERT) a
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,13 +17,28 @@ from pathlib import Path
 import torch
 from transformers import AutoTokenizer, BertConfig, BertForTokenClassification
 
-from training.conll import LABELS
+from conll import LABELS
+from ner.precision import cpu_info
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 CONLLPP = SHARED / "data" / "conllpp"
 CASED_TOKENIZER = SHARED / "models" / "bert-base-cased-tokenizer"
 
+# Texts of the corpus tests (tag and rewrite jobs on both engines).
+TEXTS = [
+    "My name is Mitchell and I live in Paris.",
+    "Barack Obama visited Chicago with the NBA.",
+    "Angela Merkel met Emmanuel Macron in Berlin. They spoke of Europe.",
+    "The weather in Seattle was grey.",
+    "Microsoft opened an office in Texas.",
+    "Nothing to see here.",
+    "John Smith works for Google in New York.",
+]
+# Kernel paths: fbgemm reads its settings once per process, so the other path runs in a fresh Python.
+X86 = torch.backends.quantized.engine in ("x86", "fbgemm")
+HAS_AVX2 = X86 and "avx2" in cpu_info().flags
+WITHOUT_VNNI = {"FBGEMM_ENABLE_INSTRUCTIONS": "AVX2", "ONEDNN_MAX_CPU_ISA": "AVX2"}
 TINY = {"num_hidden_layers": 2, "hidden_size": 32, "num_attention_heads": 2, "intermediate_size": 64}
 
 
@@ -86,3 +105,24 @@ def one_thread() -> Iterator[None]:
         yield
     finally:
         torch.set_num_threads(previous)
+
+
+def run_corpus(*argv: object) -> int:
+    """``python -m corpus`` with these arguments (paths as they are), in this process; its exit status."""
+    from corpus.cli import main
+
+    return main([str(a) for a in argv])
+
+
+def run_on_other_kernels(code: str, env: dict[str, str], timeout: float = 300) -> dict:
+    """``code`` (which prints one JSON object) in a fresh Python whose kernel libraries see ``env``."""
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, **env},
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])

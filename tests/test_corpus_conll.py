@@ -4,13 +4,14 @@ tokens, MISC entities, entity counts per type and document markers, and training
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from seqeval.metrics.sequence_labeling import get_entities
 
+from conll import read_documents
 from corpus.cli import main
-from corpus.conll import read_documents
 from localize import names as name_data
 from localize import places
 from training.evaluate import evaluate_model_dirs
@@ -98,9 +99,9 @@ def test_a_seed_gives_another_valid_copy(tmp_path: Path) -> None:
     assert copies[0].count("B-PER") == copies[1].count("B-PER") == conll_text([CITY_TWICE] * 3).count("B-PER")
 
 
-def test_a_held_out_copy_names_only_held_out_people(tmp_path: Path) -> None:
-    from .test_localize_grounded import part_words
-
+def test_a_held_out_copy_names_only_held_out_people(
+    tmp_path: Path, part_words: Callable[[str, str], set[str]]
+) -> None:
     data = tmp_path / "one.txt"
     data.write_text(conll_text([CITY_TWICE] * 3))
     out = tmp_path / "held-out.txt"

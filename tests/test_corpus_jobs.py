@@ -3,34 +3,20 @@ equals an uninterrupted one row for row, bad rows are reported and the rest done
 
 from __future__ import annotations
 
-import csv
 import json
-from functools import cache
 from glob import glob
 from pathlib import Path
 from typing import Any
 
 import datasets
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 
 from corpus import shards
-from corpus.cli import main
-from localize import Localizer
 from ner import EntityTagger
 
-from .helpers import one_thread, tiny_model_dir
+from .helpers import TEXTS, one_thread, tiny_model_dir
+from .helpers import run_corpus as run
 
-TEXTS = [
-    "My name is Mitchell and I live in Paris.",
-    "Barack Obama visited Chicago with the NBA.",
-    "Angela Merkel met Emmanuel Macron in Berlin. They spoke of Europe.",
-    "The weather in Seattle was grey.",
-    "Microsoft opened an office in Texas.",
-    "Nothing to see here.",
-    "John Smith works for Google in New York.",
-]
 ROWS = [{"id": f"r{i}", "text": text, "lang": "en", "n": i} for i, text in enumerate(TEXTS)]
 FORMATS = ["jsonl", "csv", "parquet", "disk"]
 OUTPUT_OF = {"jsonl": "parquet", "csv": "csv", "parquet": "jsonl", "disk": "parquet"}  # every output format too
@@ -44,38 +30,10 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def quick(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """One thread, and the embedded vectors loaded once for the whole module."""
-    monkeypatch.setattr(Localizer, "load", _localizer)
+def quick(localizer_once: Any) -> Any:
+    """One thread, and the embedded vectors loaded once."""
     with one_thread():
         yield
-
-
-_load_localizer = Localizer.load
-
-
-@cache
-def _localizer(vectors: Any = None, config: Any = None) -> Localizer:
-    return _load_localizer(vectors, config)
-
-
-def write_input(fmt: str, folder: Path, rows: list[dict[str, Any]]) -> Path:
-    if fmt == "jsonl":
-        path = folder / "in.jsonl"
-        path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
-    elif fmt == "csv":
-        path = folder / "in.csv"
-        with path.open("w", encoding="utf-8", newline="") as out:
-            writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
-    elif fmt == "parquet":
-        path = folder / "in.parquet"
-        pq.write_table(pa.Table.from_pylist(rows), path)
-    else:
-        path = folder / "in_disk"
-        datasets.Dataset.from_list(rows).save_to_disk(str(path))
-    return path
 
 
 def read_output(folder: Path) -> list[dict[str, Any]]:
@@ -94,10 +52,6 @@ def read_output(folder: Path) -> list[dict[str, Any]]:
     return rows
 
 
-def run(*argv: str) -> int:
-    return main([str(a) for a in argv])
-
-
 def rounded(entities: list[list[dict]]) -> list[list[dict]]:
     """Scores to 4 places: batches of other sizes pad differently, which moves the last digits."""
     return [[{**e, "score": round(e["score"], 4)} for e in row] for row in entities]
@@ -110,7 +64,9 @@ def expected_entities(tiny: Path, texts: list[str]) -> list[list[dict]]:
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_tag_round_trips_every_format_with_other_columns(tiny: Path, tmp_path: Path, fmt: str) -> None:
+def test_tag_round_trips_every_format_with_other_columns(
+    tiny: Path, tmp_path: Path, fmt: str, write_input: Any
+) -> None:
     out = tmp_path / f"out.{OUTPUT_OF[fmt]}"
     assert run("tag", write_input(fmt, tmp_path, ROWS), "--output", out, "--model", tiny, *SMALL) == 0
     rows = read_output(out)
@@ -121,13 +77,15 @@ def test_tag_round_trips_every_format_with_other_columns(tiny: Path, tmp_path: P
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_rewrite_round_trips_every_format(tiny: Path, tmp_path: Path, fmt: str) -> None:
+def test_rewrite_round_trips_every_format(
+    tiny: Path, tmp_path: Path, fmt: str, write_input: Any, localizer_once: Any
+) -> None:
     out = tmp_path / f"out.{OUTPUT_OF[fmt]}"
     argv = ["rewrite", write_input(fmt, tmp_path, ROWS), "--output", out, "--model", tiny, "--target", "India"]
     assert run(*argv, *SMALL) == 0
     rows = read_output(out)
     assert [{k: row[k] for k in ("id", "text", "lang", "n")} for row in rows] == ROWS
-    localizer = _localizer()
+    localizer = localizer_once()
     for row, entities in zip(rows, expected_entities(tiny, TEXTS), strict=True):
         result = localizer.rewrite(row["text"], entities, target="India", source="USA", types=("PER", "LOC", "ORG"))
         assert row["rewritten"] == result.text
@@ -135,7 +93,7 @@ def test_rewrite_round_trips_every_format(tiny: Path, tmp_path: Path, fmt: str) 
         json.dumps(row["replacements"])
 
 
-def test_rewrite_takes_the_entities_column_without_tagging(tmp_path: Path) -> None:
+def test_rewrite_takes_the_entities_column_without_tagging(tmp_path: Path, write_input: Any) -> None:
     rows = [
         {
             "id": 1,
@@ -157,7 +115,7 @@ def test_rewrite_takes_the_entities_column_without_tagging(tmp_path: Path) -> No
 
 @pytest.mark.parametrize("listed", [True, False], ids=["after-manifest", "before-manifest"])
 def test_a_killed_run_resumed_equals_an_uninterrupted_one(
-    tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, listed: bool
+    tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, listed: bool, write_input
 ) -> None:
     """Killed once the second shard is renamed into place, with the manifest updated or not yet."""
     source = write_input("jsonl", tmp_path, ROWS * 3)  # 21 rows: 6 shards of 4 (the last of 1)
@@ -186,7 +144,9 @@ def test_a_killed_run_resumed_equals_an_uninterrupted_one(
     assert manifest["complete"] and [s["rows"] for s in manifest["shards"]] == [4, 4, 4, 4, 4, 1]
 
 
-def test_bad_rows_are_reported_and_the_rest_done(tiny: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_bad_rows_are_reported_and_the_rest_done(
+    tiny: Path, tmp_path: Path, capsys: pytest.CaptureFixture, write_input: Any
+) -> None:
     rows = [
         {"id": 0, "text": TEXTS[0]},
         {"id": 1, "text": None},
@@ -196,7 +156,8 @@ def test_bad_rows_are_reported_and_the_rest_done(tiny: Path, tmp_path: Path, cap
         {"id": 5, "text": TEXTS[1]},
     ]
     out = tmp_path / "out.jsonl"
-    assert run("tag", write_input("jsonl", tmp_path, rows), "--output", out, "--model", tiny, "--max-chars", 80) == 1
+    # Skipped rows are reported, not failed: a scheduler sees a job done (exit 0).
+    assert run("tag", write_input("jsonl", tmp_path, rows), "--output", out, "--model", tiny, "--max-chars", 80) == 0
     errors = [row["error"] for row in read_output(out)]
     assert errors[0] is None and errors[5] is None
     assert [e.split(":")[0] for e in errors[1:5]] == ["skipped"] * 4
@@ -205,18 +166,48 @@ def test_bad_rows_are_reported_and_the_rest_done(tiny: Path, tmp_path: Path, cap
     assert "2 rows done, 4 skipped, 0 failed" in capsys.readouterr().err.strip().splitlines()[-1]
 
 
+def test_a_failed_row_is_reported_and_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture, write_input: Any) -> None:
+    """A row localize cannot read fails (exit 1, a scheduler sees it); the others are done."""
+    rows = [
+        {"id": 0, "text": "I live in Paris.", "entities": "not json"},
+        {"id": 1, "text": "Nobody here.", "entities": []},
+    ]
+    out = tmp_path / "out.jsonl"
+    assert run("rewrite", write_input("jsonl", tmp_path, rows), "--output", out, "--target", "India") == 1
+    bad, good = read_output(out)
+    assert bad["error"].startswith("failed: entities: not JSON") and bad["rewritten"] is None
+    assert good["error"] is None and good["rewritten"] == "Nobody here."
+    assert "1 rows done, 0 skipped, 1 failed" in capsys.readouterr().err.strip().splitlines()[-1]
+
+
+def test_exit_status_is_in_the_help(capsys: pytest.CaptureFixture) -> None:
+    for argv in (["--help"], ["tag", "--help"], ["rewrite", "--help"]):
+        with pytest.raises(SystemExit):
+            run(*argv)
+        assert "Exit status: 0 when every row was done or skipped" in " ".join(capsys.readouterr().out.split())
+
+
+def test_every_engine_has_a_runner() -> None:
+    from corpus.config import ENGINES
+    from corpus.run import ENGINE_RUNNERS
+
+    assert set(ENGINE_RUNNERS) == set(ENGINES)
+
+
 def test_invalid_utf8_in_a_csv_row_is_reported(tiny: Path, tmp_path: Path) -> None:
     source = tmp_path / "in.csv"
     source.write_bytes(b'id,text\n1,Paris is big\n2,caf\xe9 au lait\n3,"two\nlines"\n')
     out = tmp_path / "out.csv"
-    assert run("tag", source, "--output", out, "--model", tiny) == 1
+    assert run("tag", source, "--output", out, "--model", tiny) == 0
     rows = read_output(out)
     assert [row["id"] for row in rows] == [1, 2, 3]
     assert rows[1]["error"].startswith("skipped: not UTF-8 (byte 0xe9")
     assert rows[0]["error"] is None and rows[2]["error"] is None and rows[2]["text"] == "two\nlines"
 
 
-def test_resume_with_other_settings_is_refused(tiny: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_resume_with_other_settings_is_refused(
+    tiny: Path, tmp_path: Path, capsys: pytest.CaptureFixture, write_input: Any
+) -> None:
     source, out = write_input("jsonl", tmp_path, ROWS), tmp_path / "out.parquet"
     assert run("tag", source, "--output", out, "--model", tiny) == 0
     capsys.readouterr()
@@ -242,13 +233,17 @@ def test_a_bad_input_is_one_line_exit_2(tmp_path: Path, capsys: pytest.CaptureFi
     assert err.count("\n") == 1 and message in err
 
 
-def test_an_output_without_a_known_extension_is_one_line_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_an_output_without_a_known_extension_is_one_line_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture, write_input: Any
+) -> None:
     assert run("tag", write_input("jsonl", tmp_path, ROWS), "--output", tmp_path / "out.xlsx") == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "OUT.parquet" in err
 
 
-def test_resume_on_a_changed_input_is_refused(tiny: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_resume_on_a_changed_input_is_refused(
+    tiny: Path, tmp_path: Path, capsys: pytest.CaptureFixture, write_input: Any
+) -> None:
     source, out = write_input("jsonl", tmp_path, ROWS), tmp_path / "out.jsonl"
     assert run("tag", source, "--output", out, "--model", tiny, "--id-column", "id", *SMALL) == 0
     manifest = json.loads((out / "manifest.json").read_text())
@@ -271,8 +266,24 @@ def test_resume_on_a_changed_input_is_refused(tiny: Path, tmp_path: Path, capsys
     ],
 )
 def test_engine_misuse_is_one_line_exit_2(
-    tmp_path: Path, capsys: pytest.CaptureFixture, option: list[str], message: str
+    tmp_path: Path, capsys: pytest.CaptureFixture, option: list[str], message: str, write_input
 ) -> None:
     assert run("tag", write_input("jsonl", tmp_path, ROWS), "--output", tmp_path / "out.parquet", *option) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and message in err
+
+
+def test_run_settings_keep_the_keys_of_manifests_written_before_localize_settings_were_nested() -> None:
+    """A run started before CorpusConfig nested LocalizeConfig still resumes: its manifest has these keys."""
+    from corpus.config import CorpusConfig
+    from localize import LocalizeConfig
+
+    common = {"id_column": None, "input": "in.jsonl", "max_chars": 100_000, "model": None, "precision": "auto",
+              "shard_rows": 10_000, "split": "train", "text_column": "text"}  # fmt: skip
+    tag = CorpusConfig("tag", "in.jsonl", Path("o.parquet"))
+    assert tag.run_settings() == {**common, "job": "tag", "types": ["PER", "LOC", "ORG"]}
+    rewrite = CorpusConfig("rewrite", "in.jsonl", Path("o.parquet"), localize=LocalizeConfig(target="Japan", seed=2))
+    assert rewrite.run_settings() == {
+        **common, "job": "rewrite", "target": "Japan", "source": "USA", "types": ["PER", "LOC", "ORG"], "seed": 2,
+        "vectors": None,
+    }  # fmt: skip

@@ -19,10 +19,8 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 
-from localize import Localizer
-
-from .helpers import one_thread, tiny_model_dir
-from .test_corpus_jobs import TEXTS, _localizer, run, write_input
+from .helpers import TEXTS, one_thread, tiny_model_dir
+from .helpers import run_corpus as run
 
 ray = pytest.importorskip("ray")
 pytestmark = pytest.mark.slow  # each run starts actors that import torch: seconds, not milliseconds
@@ -43,9 +41,8 @@ def local_ray() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def limited(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def limited(localizer_once: Any) -> Iterator[None]:
     """Each test under the alarm; the default engine's runs on one thread, with the embedded vectors loaded once."""
-    monkeypatch.setattr(Localizer, "load", _localizer)
     with deadline(), one_thread():
         yield
 
@@ -104,14 +101,14 @@ def last_line(capsys: pytest.CaptureFixture) -> str:
     ("job", "fmt"), [("tag", "jsonl"), ("rewrite", "parquet")], ids=["tag-jsonl", "rewrite-parquet"]
 )
 def test_two_actors_write_the_default_engines_rows(
-    tiny: Path, tmp_path: Path, capsys: pytest.CaptureFixture, job: str, fmt: str
+    tiny: Path, tmp_path: Path, capsys: pytest.CaptureFixture, job: str, fmt: str, write_input: Any
 ) -> None:
     argv = [job, write_input("jsonl", tmp_path, ROWS), "--model", tiny, *SMALL]
     argv += ["--target", "India"] if job == "rewrite" else []
     here, on_ray = tmp_path / f"default.{fmt}", tmp_path / f"ray.{fmt}"
-    assert run(*argv, "--output", here) == 1  # the null and the empty text are skipped
+    assert run(*argv, "--output", here) == 0  # the null and the empty text are skipped, no row failed
     summary = last_line(capsys)
-    assert run(*argv, "--output", on_ray, *RAY) == 1
+    assert run(*argv, "--output", on_ray, *RAY) == 0
     assert last_line(capsys) == summary == f"corpus {job}: 7 rows done, 2 skipped, 0 failed"
     rows = read_rows(here)
     assert rounded(read_rows(on_ray)) == rounded(rows)
@@ -121,17 +118,19 @@ def test_two_actors_write_the_default_engines_rows(
     assert [shard["file"] for shard in counts(on_ray)] == [f"part-0000{i}.{fmt}" for i in range(3)]
 
 
-def test_a_ray_run_resumed_after_a_partial_manifest_equals_an_uninterrupted_run(tiny: Path, tmp_path: Path) -> None:
+def test_a_ray_run_resumed_after_a_partial_manifest_equals_an_uninterrupted_run(
+    tiny: Path, tmp_path: Path, write_input: Any
+) -> None:
     """The manifest of a run killed after its first shard (its later shards, not listed, are removed on resume);
     the default engine's run resumed on Ray, which the settings allow since both engines tag the same batches."""
     argv = ["tag", write_input("jsonl", tmp_path, ROWS), "--model", tiny, "--id-column", "id", *SMALL]
     whole, resumed = tmp_path / "whole.parquet", tmp_path / "resumed.parquet"
-    assert run(*argv, "--output", whole) == 1
+    assert run(*argv, "--output", whole) == 0  # two rows skipped, none failed
     shutil.copytree(whole, resumed)
     manifest = json.loads((resumed / "manifest.json").read_text())
     manifest["shards"], manifest["complete"] = manifest["shards"][:1], False
     (resumed / "manifest.json").write_text(json.dumps(manifest))
-    assert run(*argv, "--output", resumed, "--engine", "ray", "--actors", "1", "--resume") == 1  # 2 actors: above
+    assert run(*argv, "--output", resumed, "--engine", "ray", "--actors", "1", "--resume") == 0  # 2 actors: above
     assert rounded(read_rows(resumed)) == rounded(read_rows(whole))
     assert counts(resumed) == counts(whole)
     assert json.loads((resumed / "manifest.json").read_text())["complete"]
@@ -146,7 +145,7 @@ def test_a_ray_run_resumed_after_a_partial_manifest_equals_an_uninterrupted_run(
     ids=["actor", "read-task"],
 )
 def test_a_failure_inside_ray_is_one_line_exit_2(
-    tiny: Path, tmp_path: Path, capsys: pytest.CaptureFixture, option: list[str], message: str
+    tiny: Path, tmp_path: Path, capsys: pytest.CaptureFixture, option: list[str], message: str, write_input
 ) -> None:
     argv = ["tag", write_input("jsonl", tmp_path, ROWS), "--output", tmp_path / "out.parquet", "--model", tiny]
     option = [tmp_path / value if value == "no-such-model" else value for value in option]
@@ -156,7 +155,7 @@ def test_a_failure_inside_ray_is_one_line_exit_2(
 
 
 def test_without_ray_the_engine_is_one_line_and_the_default_needs_none(
-    tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+    tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, write_input
 ) -> None:
     for name in [name for name in sys.modules if name == "ray" or name.startswith(("ray.", "corpus.ray_engine"))]:
         monkeypatch.delitem(sys.modules, name)

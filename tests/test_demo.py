@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 import anyio
 import httpx
@@ -20,36 +21,19 @@ from gradio_client.exceptions import AppError
 from demo.cli import main as cli_main
 from demo.cli import parse_args
 from demo.config import DemoConfig
+from demo.engine import Engine
 from demo.http_api import HttpError, Lane
-from localize import LocalizeConfig, Localizer
+from localize import Localizer
 from ner import EntityTagger
 from tests.helpers import LABELS, REPO, tiny_model_dir
 
 SENTENCE = "My name is Mitchell and I live in Paris"
 MAX_CHARS = 2_000  # small, so over-long inputs stay cheap to send
-TINY_VECTORS = {  # usa-ness, india-ness, city, surname
-    "usa": [1.0, 0.0, 0.0, 0.0],
-    "india": [0.0, 1.0, 0.0, 0.0],
-    "paris": [1.0, 0.0, 1.0, 0.0],
-    "delhi": [0.0, 1.0, 1.0, 0.0],
-    "mitchell": [1.0, 0.0, 0.0, 1.0],
-    "sharma": [0.0, 1.0, 0.0, 1.0],
-}
 REAL_MODEL = REPO / "models" / "ner-default" / "config.json"
 
 
-def tiny_parts(directory: Path) -> tuple[EntityTagger, Localizer]:
-    """A random tiny tagger and a six-word localizer (also used by the browser test)."""
-    vectors = directory / "tiny.txt"
-    rows = [f"{word} {' '.join(map(str, v))}" for word, v in TINY_VECTORS.items()]
-    vectors.write_text(f"{len(rows)} 4\n" + "\n".join(rows) + "\n")
-    model = tiny_model_dir(directory / "model", labels=LABELS)
-    localizer = Localizer.load(vectors, LocalizeConfig(vector_type_filter=False, require_closer_to_target=False))
-    return EntityTagger.load(model), localizer
-
-
 @pytest.fixture(scope="module")
-def parts(tmp_path_factory: pytest.TempPathFactory) -> tuple[EntityTagger, Localizer]:
+def parts(tmp_path_factory: pytest.TempPathFactory, tiny_parts: Any) -> tuple[EntityTagger, Localizer]:
     return tiny_parts(tmp_path_factory.mktemp("demo"))
 
 
@@ -57,7 +41,7 @@ def parts(tmp_path_factory: pytest.TempPathFactory) -> tuple[EntityTagger, Local
 def url(parts: tuple[EntityTagger, Localizer]):
     from demo.app import serve
 
-    blocks = serve(*parts, DemoConfig(port=0, max_chars=MAX_CHARS, max_texts=8))
+    blocks = serve(Engine(*parts, DemoConfig(port=0, max_chars=MAX_CHARS, max_texts=8)))
     yield blocks.local_url
     blocks.close()
 
@@ -88,10 +72,10 @@ def test_rewrite_returns_text_highlights_and_table(client: Client) -> None:
     assert isinstance(text, str) and text
     assert joined(marked_in) == SENTENCE
     assert joined(marked_out) == text
-    assert table["headers"] == ["original", "replacement", "type", "kind", "from", "score", "alternatives", "note"]
+    assert table["headers"] == ["original", "replacement", "note", "type", "kind", "from", "score", "alternatives"]
     tagged = [t["token"] for t in marked_in if t["class_or_confidence"]]
     assert [row[0] for row in table["data"]] == tagged
-    for original, replacement, entity_type, kind, pool, *_ in table["data"]:
+    for original, replacement, _note, entity_type, kind, pool, *_ in table["data"]:
         assert entity_type in {"PER", "ORG", "LOC", "MISC"}
         assert (replacement or original) in text
         assert bool(replacement) == bool(kind) == bool(pool)  # every replacement says what it is and where from
@@ -316,8 +300,6 @@ def test_cli_options_and_hosting_variables(monkeypatch: pytest.MonkeyPatch) -> N
 
 @pytest.mark.skipif(not REAL_MODEL.exists(), reason="models/ner-default is not trained yet (make model)")
 def test_real_model_finds_and_replaces() -> None:
-    from demo.engine import Engine
-
     engine = Engine.load(DemoConfig())
     entities, result = engine.rewrite(SENTENCE, "India", "USA", ["PER", "LOC", "ORG"])
     found = {(e["entity_group"], e["word"]) for e in entities}

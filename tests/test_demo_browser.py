@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from demo.config import DemoConfig
-from tests.test_demo import tiny_parts
+from demo.engine import Engine
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -45,11 +45,11 @@ def word_tagger(texts: list[str]) -> list[list[dict]]:
 
 
 @pytest.fixture(scope="module")
-def url(tmp_path_factory: pytest.TempPathFactory):
+def url(tmp_path_factory: pytest.TempPathFactory, tiny_parts):
     from demo.app import serve
 
     _, localizer = tiny_parts(tmp_path_factory.mktemp("browser"))
-    blocks = serve(word_tagger, localizer, DemoConfig(port=0))
+    blocks = serve(Engine(word_tagger, localizer, DemoConfig(port=0)))
     yield blocks.local_url
     blocks.close()
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 import shutil
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import torch
@@ -28,8 +29,6 @@ from training.train import main as train_main
 
 from .conll_fixtures import write_conll_dir
 from .helpers import one_thread, tiny_model_dir
-from .test_training_distillation import tiny_mpnet
-from .test_training_lora import adapter_folder
 
 TEXT = "Angela Merkel met Barack Obama in Berlin.\n\nTHE UNITED NATIONS said so on Tuesday."
 ENCODERS = ["mpnet", "bert"]
@@ -42,14 +41,16 @@ def _one_thread() -> Iterator[None]:
 
 
 @pytest.fixture(scope="module")
-def models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def models(tmp_path_factory: pytest.TempPathFactory, tiny_mpnet: Callable[..., Any]) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("encoders")
     tiny_mpnet(root / "mpnet")
     return {"bert": tiny_model_dir(root / "bert", labels=None), "mpnet": root / "mpnet"}
 
 
 @pytest.fixture(scope="module")
-def adapters(models: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def adapters(
+    models: dict[str, Path], tmp_path_factory: pytest.TempPathFactory, adapter_folder: Callable[..., Any]
+) -> dict[str, Path]:
     """An adapter folder per encoder, as training leaves it (LoRA, head and case embedding trained)."""
     root = tmp_path_factory.mktemp("adapters")
     with one_thread():

@@ -7,11 +7,7 @@ CPU without VNNI. fbgemm reads it once per process, so that path runs in a subpr
 from __future__ import annotations
 
 import copy
-import json
 import logging
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -23,26 +19,9 @@ import ner.precision
 from ner import EntityTagger, NerConfig
 from ner.precision import CpuInfo, FullRangeInt8Linear, cpu_info, fastest_precision
 
-from .helpers import REPO, one_thread, tiny_model_dir
+from .helpers import HAS_AVX2, WITHOUT_VNNI, X86, one_thread, run_on_other_kernels, tiny_model_dir
 
-X86 = torch.backends.quantized.engine in ("x86", "fbgemm")
-HAS_AVX2 = X86 and "avx2" in cpu_info().flags
-WITHOUT_VNNI = {"FBGEMM_ENABLE_INSTRUCTIONS": "AVX2", "ONEDNN_MAX_CPU_ISA": "AVX2"}
 TEXT = "Angela Merkel met Barack Obama in Berlin."
-
-
-def run_on_other_kernels(code: str, env: dict[str, str], timeout: float = 300) -> dict:
-    """``code`` (which prints one JSON object) in a fresh Python whose kernel libraries see ``env``."""
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        env={**os.environ, **env},
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def int8_errors() -> dict:

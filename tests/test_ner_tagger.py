@@ -226,7 +226,7 @@ def test_fp16_checkpoint_runs_in_float32_and_quantizes(model_dir: Path, tmp_path
 
 def test_inference_inputs_match_what_training_encodes(tmp_path: Path) -> None:
     """ner rebuilds training's layout (context, case-shape token types) on its own; the two must not drift."""
-    from training.conll import load_data
+    from training.data import load_data
     from training.features import encode_split
 
     from .conll_fixtures import SENTENCES, write_conll_dir

@@ -1,15 +1,13 @@
-"""The shipped models (`fast`, `accurate`) must keep the conllpp test F1 that README and metrics.json report, and
-their faster precisions must keep agreeing with float32."""
+"""The shipped models (`fast`, `accurate`) must keep the conllpp test F1 that docs/benchmarks.md and metrics.json
+report, and their faster precisions must keep agreeing with float32."""
 
 import json
-import sys
 
 import pytest
 
 from training.evaluate import evaluate_model_dirs
 
-from .helpers import CONLLPP, REPO, one_thread
-from .test_ner_precision import HAS_AVX2, WITHOUT_VNNI, run_on_other_kernels
+from .helpers import CONLLPP, HAS_AVX2, REPO, WITHOUT_VNNI, one_thread, run_on_other_kernels
 
 MODELS = {"fast": REPO / "models" / "ner-default", "accurate": REPO / "models" / "ner-accurate"}
 MARGIN = 0.003  # fp16 weights evaluated in fp32 move F1 by a few hundredths of a point at most
@@ -44,9 +42,7 @@ LEAST_AGREEMENT = {"int8 8-bit": 0.980, "int8 7-bit": 0.960, "bfloat16": 0.995}
 
 def agreement_with_float32(precision: str, model: str = "fast") -> dict:
     """Share of float32's entities (type and span) that ``precision`` finds too, and which kernel path ran."""
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    from ner_rawtext import read_documents, render
-
+    from conll import read_documents, render
     from ner import EntityTagger, NerConfig
     from ner.precision import cpu_info
 

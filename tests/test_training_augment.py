@@ -8,16 +8,16 @@ import json
 import pytest
 from seqeval.metrics.sequence_labeling import get_entities
 
+from conll import LABELS
 from training import augment
 from training.augment import Augmentation, augment_countries, epoch_copies
 from training.config import TrainConfig
-from training.conll import LABELS, load_conll_dir
+from training.data import load_conll_dir
 from training.errors import DataError
 from training.train import main as train_main
 
 from .conll_fixtures import SENTENCES, write_conll_dir
 from .helpers import one_thread, tiny_model_dir
-from .test_localize_grounded import part_words
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +41,7 @@ def test_countries_are_checked_and_all_means_every_country_with_names_and_cities
         Augmentation.from_config(TrainConfig(augment="India", augment_ratio=0))
 
 
-def test_each_epoch_gets_its_own_copies_with_tags_that_follow_the_new_names(train_split, tmp_path) -> None:
+def test_each_epoch_gets_its_own_copies_with_tags_that_follow_the_new_names(train_split, tmp_path, part_words) -> None:
     copies = epoch_copies(train_split, settings(), tmp_path)
     assert len(copies) == 2 and copies[0]["tokens"] != copies[1]["tokens"]
     original_words = {word for sentence in SENTENCES for word, _ in sentence}

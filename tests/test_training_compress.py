@@ -16,7 +16,6 @@ from training.modeling import load_trained_model
 
 from .conll_fixtures import write_conll_dir
 from .helpers import one_thread, tiny_model_dir, uncased_tokenizer_dir
-from .test_training_distillation import tiny_mpnet
 
 SENTENCE = "Angela Merkel met UN officials in PARIS on Monday"
 
@@ -28,7 +27,7 @@ def _one_thread():
 
 
 @pytest.fixture
-def teacher_dir(tmp_path):
+def teacher_dir(tmp_path, tiny_mpnet):
     teacher = CaseEmbeddingModel(tiny_mpnet()).eval()
     with torch.no_grad():  # rows large enough that losing the case would change every logit
         teacher.case_embedding.weight[1:].normal_(0.0, 1.0)

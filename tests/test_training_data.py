@@ -1,6 +1,7 @@
 import pytest
 
-from training.conll import LABELS, load_data, read_conll, to_iob2
+from conll import LABELS, to_iob2
+from training.data import load_data, read_conll
 from training.errors import DataError
 
 from .conll_fixtures import SENTENCES, write_conll_dir

@@ -4,20 +4,20 @@ import json
 
 import pytest
 import torch
-from transformers import AutoTokenizer, DataCollatorForTokenClassification, MPNetConfig, MPNetForTokenClassification
+from transformers import AutoTokenizer, DataCollatorForTokenClassification
 
+from conll import LABELS
 from ner.config import NerConfig
 from ner.model import load_model as ner_load_model
 from ner.model_inputs import CASE_EMBEDDING, CASE_EMBEDDING_FILE, CaseEmbeddingModel
 from training import distillation
-from training.conll import LABELS
 from training.evaluate import evaluate_model_dirs
 from training.features import IGNORE
 from training.modeling import load_trained_model
 from training.train import main as train_main
 
 from .conll_fixtures import write_conll_dir
-from .helpers import TINY, one_thread, tiny_model_dir, uncased_tokenizer_dir
+from .helpers import one_thread, tiny_model_dir, uncased_tokenizer_dir
 
 
 @pytest.fixture(autouse=True)
@@ -100,24 +100,12 @@ def test_teacher_needs_first_sub_word_labels(tmp_path, capsys):
     assert "--label-all-tokens" in capsys.readouterr().err
 
 
-def tiny_mpnet(directory=None):
-    torch.manual_seed(0)
-    config = MPNetConfig(vocab_size=30522, pad_token_id=0, **TINY, num_labels=len(LABELS))
-    config.id2label = dict(enumerate(LABELS))
-    config.label2id = {label: i for i, label in enumerate(LABELS)}
-    model = MPNetForTokenClassification(config).eval()
-    if directory:
-        model.save_pretrained(directory)
-        AutoTokenizer.from_pretrained(uncased_tokenizer_dir()).save_pretrained(directory)
-    return model
-
-
 def right_padded_batch():
     ids = torch.tensor([[101, 2198, 4041, 102], [101, 3000, 102, 0]])
     return ids, (ids != 0).long()
 
 
-def test_case_embedding_adds_nothing_for_lower_case_and_changes_the_rest():
+def test_case_embedding_adds_nothing_for_lower_case_and_changes_the_rest(tiny_mpnet):
     model = tiny_mpnet()
     wrapped = CaseEmbeddingModel(model).eval()
     ids, mask = right_padded_batch()
@@ -131,7 +119,7 @@ def test_case_embedding_adds_nothing_for_lower_case_and_changes_the_rest():
     assert wrapped.config.case_feature == CASE_EMBEDDING
 
 
-def test_case_embedding_model_saves_and_loads_in_training_and_in_ner(tmp_path):
+def test_case_embedding_model_saves_and_loads_in_training_and_in_ner(tmp_path, tiny_mpnet):
     wrapped = CaseEmbeddingModel(tiny_mpnet()).eval()
     wrapped.save_pretrained(tmp_path)
     AutoTokenizer.from_pretrained(uncased_tokenizer_dir()).save_pretrained(tmp_path)
@@ -147,7 +135,7 @@ def test_case_embedding_model_saves_and_loads_in_training_and_in_ner(tmp_path):
 
 
 @pytest.mark.slow
-def test_case_feature_on_an_encoder_without_token_types_trains_and_evaluates(tmp_path):
+def test_case_feature_on_an_encoder_without_token_types_trains_and_evaluates(tmp_path, tiny_mpnet):
     data = write_conll_dir(tmp_path / "data", repeat=2)
     tiny_mpnet(tmp_path / "mpnet")
     args = ["--data", str(data), "--model", str(tmp_path / "mpnet"), "--output-dir", str(tmp_path / "run"),

@@ -1,8 +1,9 @@
 from datasets import Dataset
 from transformers import AutoTokenizer
 
+from conll import LABELS
 from ner.model_inputs import case_shape, case_shape_ids
-from training.conll import LABELS, load_data
+from training.data import load_data
 from training.features import IGNORE, encode_split
 
 from .conll_fixtures import write_conll_dir

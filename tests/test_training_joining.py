@@ -13,7 +13,7 @@ from transformers import AutoTokenizer
 from training import train as train_module
 from training.augment import Augmentation, epoch_copies
 from training.config import TrainConfig
-from training.conll import features, load_conll_dir
+from training.data import features, load_conll_dir
 from training.distillation import TEACHER_FIELD
 from training.errors import DataError
 from training.features import IGNORE

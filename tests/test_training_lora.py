@@ -10,22 +10,13 @@ from safetensors.torch import load_file, save_file
 from ner.model import ADAPTER_CONFIG, ADAPTER_WEIGHTS
 from ner.model_inputs import CASE_EMBEDDING_FILE, RANGES_FILE, CaseEmbeddingModel, load_ranges
 from training.calibrate import main as calibrate_main
-from training.config import TrainConfig
-from training.conll import LABELS
 from training.evaluate import main as evaluate_main
 from training.export import main as export_main
-from training.modeling import (
-    add_adapter,
-    load_model,
-    load_tokenizer,
-    load_trained_model,
-    save_model,
-)
+from training.modeling import load_trained_model
 from training.train import main as train_main
 
 from .conll_fixtures import write_conll_dir
 from .helpers import dies_after_checkpoint, one_thread, tiny_model_dir
-from .test_training_distillation import tiny_mpnet
 
 
 @pytest.fixture(autouse=True)
@@ -35,15 +26,10 @@ def _one_thread():
 
 
 @pytest.fixture(scope="module")
-def models(tmp_path_factory):
+def models(tmp_path_factory, tiny_mpnet):
     root = tmp_path_factory.mktemp("lora")
     tiny_mpnet(root / "mpnet")
     return {"bert": tiny_model_dir(root / "bert", labels=None), "mpnet": root / "mpnet", "root": root}
-
-
-def adapted(path, case_feature=True, **settings):
-    model = load_model(str(path), LABELS, case_feature, 0)
-    return add_adapter(model, TrainConfig(model=str(path), adapter="lora", **settings))
 
 
 def trained_names(model) -> list[str]:
@@ -57,7 +43,7 @@ def trained_names(model) -> list[str]:
         ("mpnet", "case_embedding", {"q", "k", "v", "o", "dense"}),
     ],
 )
-def test_only_the_adapters_the_head_and_the_case_embedding_train(models, encoder, case_module, targets):
+def test_only_the_adapters_the_head_and_the_case_embedding_train(models, encoder, case_module, targets, adapted):
     model = adapted(models[encoder])
     names = trained_names(model)
     assert names and all("lora_" in name or "modules_to_save" in name for name in names)
@@ -69,7 +55,7 @@ def test_only_the_adapters_the_head_and_the_case_embedding_train(models, encoder
     assert len(per_layer) == 6  # query, key, value, attention output, intermediate, output
 
 
-def test_an_explicit_target_list_is_used_as_given(models):
+def test_an_explicit_target_list_is_used_as_given(models, adapted):
     model = adapted(models["bert"], case_feature=False, lora_target_modules="query,value", lora_rank=4)
     adapted_layers = {name.split(".lora_")[0].rsplit(".", 1)[-1] for name in trained_names(model) if "lora_" in name}
     assert adapted_layers == {"query", "value"}
@@ -85,28 +71,13 @@ def cased_batch():
     }
 
 
-def adapter_folder(models, encoder, directory):
-    """An adapter folder as training leaves it, and the model in memory (eval mode) that wrote it."""
-    model = adapted(models[encoder])
-    torch.manual_seed(1)
-    with torch.no_grad():  # as if trained: LoRA B starts at zero, which would hide a lost adapter
-        for parameter in model.parameters():
-            if parameter.requires_grad:
-                parameter.add_(0.1 * torch.randn_like(parameter))
-    model.eval()
-    save_model(model, load_tokenizer(str(models[encoder])), directory)
-    (directory / "metrics.json").write_text('{"epoch": 1}\n')
-    (directory / "README.md").write_text("This folder is a LoRA adapter.\n")
-    return model, directory
-
-
 def logits(model):
     with torch.no_grad():
         return model(**cased_batch()).logits
 
 
 @pytest.mark.parametrize("encoder", ["bert", "mpnet"])
-def test_an_adapter_folder_loads_back_merged_with_the_same_logits(models, tmp_path, encoder):
+def test_an_adapter_folder_loads_back_merged_with_the_same_logits(models, tmp_path, encoder, adapter_folder):
     model, folder = adapter_folder(models, encoder, tmp_path)
     assert {ADAPTER_CONFIG, ADAPTER_WEIGHTS, "config.json", "tokenizer.json"} <= {p.name for p in folder.iterdir()}
     assert not (folder / "model.safetensors").exists() and not (folder / CASE_EMBEDDING_FILE).exists()
@@ -119,7 +90,7 @@ def test_an_adapter_folder_loads_back_merged_with_the_same_logits(models, tmp_pa
 
 
 @pytest.mark.parametrize("encoder", ["bert", "mpnet"])
-def test_export_ships_the_adapter_in_half_precision_with_its_ranges(models, tmp_path, encoder):
+def test_export_ships_the_adapter_in_half_precision_with_its_ranges(models, tmp_path, encoder, adapter_folder):
     model, folder = adapter_folder(models, encoder, tmp_path / "best")
     data = write_conll_dir(tmp_path / "data")
     assert calibrate_main([str(folder), "--data", str(data), "--sentences", "4"]) == 0
@@ -137,7 +108,7 @@ def test_export_ships_the_adapter_in_half_precision_with_its_ranges(models, tmp_
     torch.testing.assert_close(logits(load_trained_model(shipped)), logits(model), rtol=0, atol=1e-3)
 
 
-def test_export_average_with_ships_the_mean_of_two_adapters_measured_again(models, tmp_path, capsys):
+def test_export_average_with_ships_the_mean_of_two_adapters_measured_again(models, tmp_path, capsys, adapter_folder):
     _, first = adapter_folder(models, "mpnet", tmp_path / "first")
     second = tmp_path / "second"
     shutil.copytree(first, second)
@@ -168,7 +139,7 @@ def test_export_average_with_ships_the_mean_of_two_adapters_measured_again(model
     assert not mean.with_name("mean.tmp").exists()
 
 
-def test_export_merge_writes_a_standalone_model_with_its_case_embedding(models, tmp_path):
+def test_export_merge_writes_a_standalone_model_with_its_case_embedding(models, tmp_path, adapter_folder):
     model, folder = adapter_folder(models, "mpnet", tmp_path / "best")
     assert export_main([str(folder), str(tmp_path / "merged"), "--merge"]) == 0
     merged = tmp_path / "merged"
@@ -228,7 +199,7 @@ def test_a_resumed_lora_run_equals_an_uninterrupted_one(models, tmp_path):
         torch.testing.assert_close(resumed[name], tensor, rtol=1e-4, atol=1e-5)
 
 
-def test_a_run_continued_from_an_adapter_starts_from_its_weights(models, tmp_path):
+def test_a_run_continued_from_an_adapter_starts_from_its_weights(models, tmp_path, adapter_folder):
     model, folder = adapter_folder(models, "mpnet", tmp_path / "first")
     data = write_conll_dir(tmp_path / "data")
     output = tmp_path / "continued"
@@ -239,7 +210,7 @@ def test_a_run_continued_from_an_adapter_starts_from_its_weights(models, tmp_pat
     assert f"continued from the adapter in `{folder}`." in (output / "best" / "README.md").read_text()
 
 
-def test_continuing_needs_a_matching_adapter_folder(models, tmp_path, capsys):
+def test_continuing_needs_a_matching_adapter_folder(models, tmp_path, capsys, adapter_folder):
     _, folder = adapter_folder(models, "mpnet", tmp_path / "first")
     data = write_conll_dir(tmp_path / "data")
     wrong_rank = command(data, models["mpnet"], tmp_path / "a", "--case-feature", "--init-adapter", str(folder))

@@ -2,7 +2,7 @@
 
 Every epoch sees the original training sentences plus ``--augment-ratio`` times as many documents again, each a
 copy of a randomly drawn training document whose people, places and organisations ``localize`` moved to a
-randomly drawn country (``corpus.conll.rewrite_document``: tags follow the replacements, MISC and outside tokens
+randomly drawn country (``conll.rewrite``: tags follow the replacements, MISC and outside tokens
 stay). Replacements come from the "train" part of localize's per-country pools only, so that
 ``benchmarks/entity_switch.py`` can audit on names no model saw in training (the "held-out" part).
 
@@ -21,7 +21,8 @@ from pathlib import Path
 
 from datasets import Dataset
 
-from corpus.conll import Document, Token, rewrite_document, write_documents
+from conll import LABELS, Document, Token, write_documents
+from conll.rewrite import rewrite_document
 from localize import LocalizeConfig, LocalizeError, Localizer
 from localize.countries import country, find_country
 from localize.names import load_pools
@@ -29,7 +30,7 @@ from localize.places import cities_of
 from localize.vectors import load_vectors
 
 from .config import TrainConfig
-from .conll import LABELS, dataset_from_sentences, read_conll
+from .data import dataset_from_sentences, read_conll
 from .errors import DataError
 
 # The text is read as written from the USA, as by the app: its places move, those of foreign countries it names stay.

@@ -14,7 +14,7 @@ from ner.config import NerError
 from ner.model_inputs import save_ranges
 
 from .calibration import activation_ranges
-from .conll import load_data, require_splits
+from .data import load_data, require_splits
 from .errors import DataError
 from .evaluate import evaluation_loader, load_and_encode
 

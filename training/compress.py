@@ -28,7 +28,7 @@ from transformers import AutoModelForTokenClassification, PreTrainedTokenizerFas
 
 from ner.model_inputs import CASE_FEATURE, case_shape, has_case_embedding, token_type_embeddings
 
-from .conll import load_data
+from .data import load_data
 from .errors import DataError
 from .modeling import load_trained_model
 

@@ -16,7 +16,8 @@ from datasets import Dataset
 from safetensors.torch import load_file, save_file
 from transformers import DataCollatorForTokenClassification
 
-from .conll import LABELS
+from conll import LABELS
+
 from .errors import DataError
 from .evaluate import word_logits
 from .features import IGNORE

@@ -18,10 +18,11 @@ from torch.utils.data import DataLoader
 from tqdm.auto import tqdm
 from transformers import DataCollatorForTokenClassification
 
+from conll import LABELS
 from ner.config import NerError
 from ner.model_inputs import uses_case_feature
 
-from .conll import LABELS, load_data, require_splits
+from .data import load_data, require_splits
 from .errors import DataError
 from .features import IGNORE, encode_split
 from .modeling import load_tokenizer, load_trained_model

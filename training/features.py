@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from datasets import Dataset
 from transformers import PreTrainedTokenizerFast
 
+from conll import LABELS
 from ner.model_inputs import case_shape
-
-from .conll import LABELS
 
 IGNORE = -100
 

@@ -21,13 +21,14 @@ from tqdm.auto import tqdm
 from transformers import DataCollatorForTokenClassification, get_linear_schedule_with_warmup
 from transformers.trainer_pt_utils import LengthGroupedSampler
 
+from conll import LABELS
 from ner.config import NerError
 from ner.precision import cpu_info
 
 from .augment import Augmentation, epoch_copies
 from .checkpoint import load_checkpoint, replace_atomically, save_checkpoint
 from .config import TrainConfig, parse_args
-from .conll import LABELS, load_data, require_splits
+from .data import load_data, require_splits
 from .distillation import (
     TEACHER_FIELD,
     DistillationCollator,

@@ -1,4 +1,5 @@
-"""``tag`` and ``rewrite`` over a dataset, a batch of rows at a time (``corpus.shards`` reads and writes them).
+"""``tag`` and ``rewrite`` on one batch of rows (``corpus.run`` goes through the dataset, ``corpus.shards`` reads and
+writes the rows).
 
 Every input row gives one output row, its columns unchanged, plus:
 
@@ -15,19 +16,16 @@ A column of the input with one of these names is replaced by the new one (except
 from __future__ import annotations
 
 import json
-import sys
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, fields
 from functools import cached_property
-from typing import Any
+from typing import Any, Literal
 
 import pyarrow as pa
-from tqdm import tqdm
 
 from corpus.config import CorpusConfig, CorpusError
-from corpus.shards import ShardWriter, Source, decode_csv_bytes, open_input, prepare_output
-from localize import LocalizeConfig, LocalizeError, Localizer, Replacement
+from corpus.shards import Source, decode_csv_bytes
+from localize import LocalizeError, Localizer, Replacement, RewriteResult
 
 ENTITY = pa.struct(
     [("entity_group", pa.string()), ("score", pa.float64()), ("word", pa.string()), ("start", pa.int64()),
@@ -40,17 +38,28 @@ _ARROW_TYPES = {
 REPLACEMENT = pa.struct([(f.name, _ARROW_TYPES[f.type]) for f in fields(Replacement)])  # type: ignore[index]
 
 
-@dataclass
-class Summary:
-    rows: int
-    done: int
-    skipped: int
-    failed: int
-    shards: int
+Status = Literal["done", "skipped", "failed"]
 
-    def line(self, config: CorpusConfig) -> str:
-        return (f"corpus {config.job}: {self.done:,} rows done, {self.skipped:,} skipped, {self.failed:,} failed "
-                f"({self.rows:,} rows in {self.shards} shards of {config.output})")
+
+@dataclass
+class Outcome:
+    """One row's fate in a batch: its usable text (None once skipped or failed), and if it was not done, why."""
+
+    text: str | None
+    status: Status = "done"
+    reason: str | None = None
+
+    @classmethod
+    def of(cls, value: Any, problem: str | None) -> Outcome:
+        return cls(value) if problem is None else cls(None, "skipped", problem)
+
+    def fail(self, reason: str) -> None:
+        self.text, self.status, self.reason = None, "failed", reason
+
+    @property
+    def error(self) -> str | None:
+        """The row's error column: null when done, else "skipped: ..." or "failed: ..."."""
+        return None if self.status == "done" else f"{self.status}: {self.reason}"
 
 
 class Job:
@@ -71,35 +80,33 @@ class Job:
     @cached_property
     def localizer(self) -> Localizer:
         try:
-            return Localizer.load(self.config.vectors, LocalizeConfig(seed=self.config.seed))
+            return Localizer.load(self.config.vectors, self.config.localize)
         except LocalizeError as error:
             raise CorpusError(str(error)) from error
 
-    def process(self, table: pa.Table) -> tuple[pa.Table, list[str]]:
+    def process(self, table: pa.Table) -> tuple[pa.Table, list[Status]]:
         """The batch with its new columns, and each row's outcome: done, skipped or failed."""
         config = self.config
-        table, texts, errors = self._texts(table)
-        status = ["done" if error is None else "skipped" for error in errors]
+        table, rows = self._rows(table)
         columns: dict[str, pa.Array] = {}
         if config.job == "rewrite" and "entities" in table.column_names:
             entities = [_entity_list(value) for value in _plain_column(table, "entities")]
         else:
-            entities = self._tag(texts, errors, status)
+            entities = self._tag(rows)
             columns["entities"] = pa.array(entities, pa.list_(ENTITY))
         if config.job == "rewrite":
-            rewritten, replacements = self._rewrite(texts, entities, errors, status)
+            rewritten, replacements = self._rewrite(rows, entities)
             columns["rewritten"] = pa.array(rewritten, pa.string())
             columns["replacements"] = pa.array(replacements, pa.list_(REPLACEMENT))
-        columns["error"] = pa.array(errors, pa.string())
+        columns["error"] = pa.array([row.error for row in rows], pa.string())
         for name, values in columns.items():
             if name in table.column_names:
                 table = table.drop_columns([name])
             table = table.append_column(name, values)
-        return table, status
+        return table, [row.status for row in rows]
 
-    def _texts(self, table: pa.Table) -> tuple[pa.Table, list[str | None], list[str | None]]:
-        """The batch with a bytes text column (CSV) decoded, the rows' texts (None where unusable) and why each
-        unusable one is skipped."""
+    def _rows(self, table: pa.Table) -> tuple[pa.Table, list[Outcome]]:
+        """The batch with a bytes text column (CSV) decoded, and each row's text, or why it is skipped."""
         column = table.column(self.config.text_column)
         decode_errors: list[str | None] = [None] * table.num_rows
         if pa.types.is_binary(column.type) or pa.types.is_large_binary(column.type):
@@ -107,13 +114,11 @@ class Job:
             table = table.set_column(table.column_names.index(self.config.text_column), self.config.text_column,
                                      decoded)
         values = _plain_column(table, self.config.text_column)
-        texts: list[str | None] = []
-        errors: list[str | None] = []
-        for value, decode_error in zip(values, decode_errors, strict=True):
-            error = decode_error or self._text_error(value)
-            texts.append(None if error else value)
-            errors.append(None if error is None else f"skipped: {error}")
-        return table, texts, errors
+        rows = [
+            Outcome.of(value, decode_error or self._text_error(value))
+            for value, decode_error in zip(values, decode_errors, strict=True)
+        ]
+        return table, rows
 
     def _text_error(self, value: Any) -> str | None:
         if value is None:
@@ -126,79 +131,49 @@ class Job:
             return f"text of {len(value):,} characters, over --max-chars {self.config.max_chars:,}"
         return None
 
-    def _tag(self, texts: list[str | None], errors: list[str | None], status: list[str]) -> list[list | None]:
+    def _tag(self, rows: list[Outcome]) -> list[list | None]:
         """Entities of the usable texts, tagged together; a batch the tagger refuses is tagged row by row so that
         only the rows at fault fail."""
-        rows = [i for i, text in enumerate(texts) if text is not None]
-        entities: list[list | None] = [None] * len(texts)
-        if not rows:
+        usable = [i for i, row in enumerate(rows) if row.text is not None]
+        entities: list[list | None] = [None] * len(rows)
+        if not usable:
             return entities
         try:
-            found = self.tagger([texts[i] for i in rows])
+            found = self.tagger([rows[i].text for i in usable])
         except CorpusError:
             raise
         except Exception:  # noqa: BLE001 - any failure of a batch falls back to one row at a time
-            found = []
-            for i in rows:
-                try:
-                    found.append(self.tagger([texts[i]])[0])
-                except Exception as error:  # noqa: BLE001 - reported in the row's error column
-                    found.append(None)
-                    _fail(i, f"tagger: {_first_line(error)}", texts, errors, status)
-        for i, row_entities in zip(rows, found, strict=True):
-            if row_entities is not None:
-                entities[i] = [{key: entity[key] for key in ENTITY.names} for entity in row_entities]
+            found = [self._tag_one(rows[i]) for i in usable]
+        for i, row_entities in zip(usable, found, strict=True):
+            entities[i] = _entity_dicts(row_entities)
         return entities
 
-    def _rewrite(
-        self, texts: list[str | None], entities: list[Any], errors: list[str | None], status: list[str]
-    ) -> tuple[list[str | None], list[list[dict] | None]]:
-        config = self.config
-        rewritten: list[str | None] = [None] * len(texts)
-        replacements: list[list[dict] | None] = [None] * len(texts)
-        for i, text in enumerate(texts):
-            if text is None:
-                continue
-            if not isinstance(entities[i], list):
-                _fail(i, f"entities: {entities[i]}" if isinstance(entities[i], str) else "no entities", texts,
-                      errors, status)
-                continue
-            try:
-                result = self.localizer.rewrite(text, entities[i], config.target, config.source, config.types)
-            except CorpusError:
-                raise
-            except Exception as error:  # noqa: BLE001 - malformed entities and the like: reported in the row
-                _fail(i, f"localize: {_first_line(error)}", texts, errors, status)
-                continue
-            rewritten[i] = result.text
-            replacements[i] = [_replacement(record) for record in result.replacements]
-        return rewritten, replacements
+    def _tag_one(self, row: Outcome) -> list[dict] | None:
+        try:
+            return self.tagger([row.text])[0]
+        except Exception as error:  # noqa: BLE001 - reported in the row's error column
+            row.fail(f"tagger: {first_line(error)}")
+            return None
 
+    def _rewrite(self, rows: list[Outcome], entities: list[Any]) -> tuple[list[str | None], list[list[dict] | None]]:
+        """The rewritten text and localize's records of each usable row with entities."""
+        results = [None if row.text is None else self._rewrite_one(row, row_entities)
+                   for row, row_entities in zip(rows, entities, strict=True)]
+        return ([None if result is None else result.text for result in results],
+                [None if result is None else [_replacement(r) for r in result.replacements] for result in results])
 
-def run(config: CorpusConfig) -> Summary:
-    """The job over the whole input, resumed after the manifest's rows with ``config.resume``. The engine computes
-    the new columns; either way they are written here, by one ``ShardWriter``."""
-    source = open_input(config.input, config.split, config.batch_size, config.text_column)
-    manifest = prepare_output(config.output, config.run_settings(), config.output_format or "", config.resume)
-    writer = ShardWriter(config.output, manifest, config.shard_rows, config.id_column)
-    start = manifest.rows
-    if not manifest.complete:
-        last_id = manifest.shards[-1]["last_id"] if manifest.shards else None
-        if config.engine == "ray":
-            from corpus.ray_engine import processed_batches
-
-            processed = processed_batches(config, start, last_id)
-        else:
-            job = Job(config)
-            processed = (job.process(table) for table in checked_batches(source, config, start, last_id))
-        with tqdm(total=source.total, initial=start, unit="row", desc=config.job, file=sys.stderr,
-                  disable=None, dynamic_ncols=True) as bar:
-            for new, status in processed:
-                writer.write(new, status)
-                bar.update(new.num_rows)
-        writer.finish()
-    counts = Counter({key: manifest.count(key) for key in ("done", "skipped", "failed")})
-    return Summary(manifest.rows, counts["done"], counts["skipped"], counts["failed"], len(manifest.shards))
+    def _rewrite_one(self, row: Outcome, entities: Any) -> RewriteResult | None:
+        if not isinstance(entities, list):
+            row.fail(f"entities: {entities}" if isinstance(entities, str) else "no entities")
+            return None
+        wanted = self.config.localize
+        try:
+            return self.localizer.rewrite(row.text or "", entities, wanted.target, wanted.source, wanted.types)
+        except CorpusError:
+            raise
+        except Exception as error:  # noqa: BLE001 - malformed entities and the like: reported in the row
+            row.fail(f"localize: {first_line(error)}")
+            return None
 
 
 def checked_batches(source: Source, config: CorpusConfig, start: int, last_id: str | None) -> Iterator[pa.Table]:
@@ -230,10 +205,9 @@ def _check_resume_point(row: pa.Table, last_id: str | None, id_column: str) -> N
                           "there now (has the input changed?)")
 
 
-def _fail(i: int, message: str, texts: list[str | None], errors: list[str | None], status: list[str]) -> None:
-    texts[i] = None
-    errors[i] = f"failed: {message}"
-    status[i] = "failed"
+def _entity_dicts(entities: list[dict] | None) -> list[dict] | None:
+    """The tagger's entities with the columns of ``ENTITY`` only."""
+    return None if entities is None else [{key: entity[key] for key in ENTITY.names} for entity in entities]
 
 
 def _plain_column(table: pa.Table, name: str) -> list[Any]:
@@ -263,6 +237,6 @@ def _replacement(record: Replacement) -> dict[str, Any]:
     return plain
 
 
-def _first_line(error: BaseException) -> str:
+def first_line(error: BaseException) -> str:
     lines = str(error).strip().splitlines()
     return lines[0] if lines else type(error).__name__

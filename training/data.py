@@ -1,7 +1,6 @@
-"""Read CoNLL files (or the hub's ``conllpp``) into a ``datasets.DatasetDict`` with the hub's features.
+"""CoNLL files (or the hub's ``conllpp``) as a ``datasets.DatasetDict`` with the hub's features.
 
-Local files: ``train.txt``, ``dev.txt``, ``test.txt``; columns ``word ... tag`` (the tag is the last column);
-a blank line between sentences; ``-DOCSTART-`` starts a document. IOB1 tags are converted to IOB2.
+Local files: ``train.txt``, ``dev.txt``, ``test.txt``, read and validated by ``conll`` (IOB1 converted to IOB2).
 Both sources get the same columns, plus ``document`` (an id per document) for document context.
 """
 
@@ -12,11 +11,10 @@ from pathlib import Path
 
 from datasets import ClassLabel, Dataset, DatasetDict, Features, Sequence, Value
 
+from conll import LABELS, SPLIT_FILES, ConllError, read_documents
+
 from .errors import DataError
 
-# The hub's conllpp label order; keeping it means ids agree between both data sources.
-LABELS = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"]
-SPLIT_FILES = {"train": "train.txt", "validation": "dev.txt", "test": "test.txt"}
 HUB_NAMES = {"conllpp": "conllpp", "conll2003": "conll2003"}
 
 
@@ -24,8 +22,7 @@ HUB_NAMES = {"conllpp": "conllpp", "conll2003": "conll2003"}
 class Sentence:
     tokens: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
-    document: int = 0
-    line: int = 0  # line number of the first token, for error messages
+    document: int = 0  # the document's number, counted from the first one with a sentence
 
 
 def features() -> Features:
@@ -41,51 +38,17 @@ def features() -> Features:
 
 def read_conll(path: Path) -> list[Sentence]:
     """Sentences of one CoNLL file, tags converted to IOB2 and checked against ``LABELS``."""
-    if not path.is_file():
-        raise DataError(f"{path}: file not found")
-    sentences: list[Sentence] = []
-    current, document = Sentence(), 0
-    with path.open(encoding="utf-8", errors="strict") as lines:
-        try:
-            for number, raw in enumerate(lines, start=1):
-                line = raw.strip()
-                if line.startswith("-DOCSTART-"):
-                    document += 1 if sentences or current.tokens else 0
-                    line = ""
-                if not line:
-                    if current.tokens:
-                        sentences.append(current)
-                    current = Sentence(document=document)
-                    continue
-                columns = line.split()
-                if len(columns) < 2:
-                    raise DataError(f"{path}:{number}: expected 'word ... tag', got {line!r}")
-                if not current.tokens:
-                    current.line, current.document = number, document
-                current.tokens.append(columns[0])
-                current.tags.append(columns[-1])
-        except UnicodeDecodeError as error:
-            raise DataError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
-    if current.tokens:
-        sentences.append(current)
-    if not sentences:
-        raise DataError(f"{path}: no sentences found")
-    for sentence in sentences:
-        sentence.tags = to_iob2(sentence.tags, path, sentence.line)
-    return sentences
-
-
-def to_iob2(tags: list[str], path: Path | str = "<tags>", line: int = 0) -> list[str]:
-    """Convert IOB1 (an entity may start with I-) to IOB2; IOB2 input passes through unchanged."""
-    converted = []
-    for index, tag in enumerate(tags):
-        if tag not in LABELS:
-            raise DataError(f"{path}:{line + index}: unknown tag {tag!r} (expected one of {', '.join(LABELS)})")
-        previous = converted[-1] if converted else "O"
-        if tag.startswith("I-") and previous[2:] != tag[2:]:
-            tag = "B-" + tag[2:]
-        converted.append(tag)
-    return converted
+    try:
+        documents = read_documents(path, validate=True)
+    except ConllError as error:
+        raise DataError(str(error)) from None
+    first = next(n for n, document in enumerate(documents) if document.sentences)
+    return [
+        Sentence([token.word for token in sentence], [token.tag for token in sentence], n - first)
+        for n, document in enumerate(documents)
+        if n >= first
+        for sentence in document.sentences
+    ]
 
 
 def dataset_from_sentences(sentences: list[Sentence], split: str) -> Dataset:
