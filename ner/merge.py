@@ -78,7 +78,8 @@ def _clean_parts(text: str, words: Sequence[Span], group: list[int], atoms: froz
         if i in atoms or (is_punctuation(word) and word not in INNER_PUNCTUATION):
             parts.append([])
             continue
-        if parts[-1] and not text[words[parts[-1][-1]][1] : words[i][0]].isspace():
+        gap = text[words[parts[-1][-1]][1] : words[i][0]] if parts[-1] else ""
+        if gap and not gap.isspace():  # markup or an invisible separator between the two words
             parts.append([])
         parts[-1].append(i)
     return [trimmed for part in parts if (trimmed := _trim_punctuation(text, words, part))]

@@ -94,6 +94,11 @@ def entities_of(text: str, labels: list[str]) -> list[str]:
         ("<b>Mary</b> Jones", ["B-PER", "I-PER"], ["Mary", "Jones"]),
         ("<b>Mary Jones</b>", ["B-PER", "I-PER"], ["Mary Jones"]),
         ("St. Louis U.S.", ["B-LOC", "I-LOC", "B-LOC"], ["St. Louis", "U.S."]),
+        (
+            "Queen's Park, Champions' League",
+            ["B-ORG", "I-ORG", "I-ORG", "O", "B-MISC", "I-MISC", "I-MISC"],
+            ["Queen's Park", "Champions' League"],
+        ),
         # characters with no letter or digit (unassigned, private use, emoji) are no name
         ("\U00019608 Paris \ue000", ["B-LOC", "I-LOC", "I-LOC"], ["Paris"]),
     ],
