@@ -77,11 +77,18 @@ def space_files(repo: Path = REPO) -> list[str]:
 
 
 def build_folder(destination: Path, repo: Path = REPO) -> Path:
-    """Write the Space's files into ``destination`` (emptied first) and return it."""
+    """Write the Space's files into ``destination`` and return it. An existing folder is replaced only when it
+    holds nothing but what this writes (an earlier dry run): never a checkout, a home folder or a typo's victim."""
+    files = space_files(repo)
     if destination.exists():
+        ours = {path.split("/")[0] for path in files} | {"README.md"}
+        strays = sorted(entry.name for entry in destination.iterdir() if entry.name not in ours)
+        if strays:
+            named = ", ".join(strays[:5])
+            raise SystemExit(f"deploy: {destination} holds {named}: name a new folder or an earlier dry run's")
         shutil.rmtree(destination)
     destination.mkdir(parents=True)
-    for path in space_files(repo):
+    for path in files:
         target = destination / path
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(repo / path, target)

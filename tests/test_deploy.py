@@ -63,12 +63,18 @@ def test_repo_front_matter_says_docker_too() -> None:
     assert (meta["sdk"], meta["app_port"]) == ("docker", "7860")
 
 
-def test_dry_run_again_replaces_the_folder(space: Path, tmp_path: Path) -> None:
+def test_dry_run_again_replaces_an_earlier_dry_run_only(space: Path, tmp_path: Path) -> None:
     folder = build_folder(tmp_path / "space")
-    (folder / "stale.txt").write_text("left from an earlier run")
+    (folder / "models" / "stale.bin").write_bytes(b"left from an earlier run")
     build_folder(folder)
-    assert not (folder / "stale.txt").exists()
+    assert not (folder / "models" / "stale.bin").exists()
     assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in space.iterdir())
+    (folder / "notes.txt").write_text("not ours")
+    with pytest.raises(SystemExit, match="notes.txt"):
+        build_folder(folder)
+    assert (folder / "notes.txt").exists()
+    with pytest.raises(SystemExit, match=".git"):
+        build_folder(REPO)
 
 
 def test_deploy_needs_a_space_name() -> None:
@@ -316,7 +322,7 @@ def test_root_path_and_note_reach_the_page(guarded_url) -> None:
 @pytest.mark.slow
 @pytest.mark.skipif(
     not os.environ.get("SPACE_BUILD"),
-    reason="the Space build downloads ~1 GB and takes ~15 min: SPACE_BUILD=1 (make space-check) runs it",
+    reason="the Space build downloads ~1 GB and takes ~8 min: SPACE_BUILD=1 (make space-check) runs it",
 )
 def test_space_builds_from_the_dry_run_folder_and_serves(tmp_path: Path) -> None:
     from tests import space_build
