@@ -43,7 +43,7 @@ space: $(STAMP)
 	$(PY) -m demo.deploy $(SPACE)
 
 # The Space built as its Dockerfile says, in a fresh venv from the dry-run folder, then served and queried
-# (tests/space_build.py; ~1 GB of downloads). SPACE_BUILD_PIP_CACHE=DIR keeps pip's downloads for the next run.
+# (tests/space_build.py; ~1 GB of downloads, 3-8 min here). SPACE_BUILD_PIP_CACHE=DIR lets pip cache there.
 space-check: $(STAMP)
 	SPACE_BUILD=1 $(PY) -m pytest -q -s tests/test_deploy.py -k space_builds
 
