@@ -17,7 +17,7 @@ from demo import cli
 from demo.cli import parse_args, read_auth
 from demo.config import DemoConfig
 from demo.deploy import build_folder, copied_sources, front_matter, instructions, main, space_files
-from demo.engine import LoadError
+from demo.engine import Engine, LoadError
 from demo.health import describe
 from ner import NerError
 from tests.helpers import REPO
@@ -259,13 +259,12 @@ def test_healthz_names_the_shipped_model_and_its_weights() -> None:
 
 
 @pytest.fixture(scope="module")
-def guarded_url(tmp_path_factory: pytest.TempPathFactory):
+def guarded_url(tmp_path_factory: pytest.TempPathFactory, tiny_parts):
     from demo.app import serve
-    from tests.test_demo import tiny_parts
 
     tagger, localizer = tiny_parts(tmp_path_factory.mktemp("guarded"))
     config = DemoConfig(port=0, auth=(("ann", "pw"),), root_path="/rewriter", note="NOTE-1")
-    blocks = serve(tagger, localizer, config)
+    blocks = serve(Engine(tagger, localizer, config))
     yield blocks.local_url.rstrip("/"), blocks
     blocks.close()
 
