@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv demo test lint model accurate-model clean
+.PHONY: venv demo test lint model accurate-model space space-check image clean
 
 $(STAMP): requirements.txt requirements-dev.txt requirements-ray.txt requirements-mpnet.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,19 @@ model: $(STAMP)
 # cores with native bf16; scripts/train_accurate_model.sh).
 accurate-model: $(STAMP)
 	bash scripts/train_accurate_model.sh
+
+# The app as a Hugging Face Docker Space (demo/deploy.py; needs `hf auth login` or HF_TOKEN): make space SPACE=user/name
+space: $(STAMP)
+	$(PY) -m demo.deploy $(SPACE)
+
+# The Space built as its Dockerfile says, in a fresh venv from the dry-run folder, then served and queried
+# (tests/space_build.py; ~1 GB of downloads, 3-8 min here). SPACE_BUILD_PIP_CACHE=DIR lets pip cache there.
+space-check: $(STAMP)
+	SPACE_BUILD=1 $(PY) -m pytest -q -s tests/test_deploy.py -k space_builds
+
+# The container (the Space's image): docker run -p 7860:7860 entity-rewriter
+image:
+	docker build -t entity-rewriter .
 
 clean:
 	rm -rf $(VENV) runs

@@ -14,6 +14,7 @@ import pandas as pd
 from demo import views
 from demo.engine import USER_ERRORS, Engine
 from demo.exports import Exports
+from demo.health import guarded, health_route
 from demo.http_api import ner_route
 from demo.inputs import read_uploads
 
@@ -41,6 +42,8 @@ def build_app(engine: Engine) -> gr.Blocks:
             "# Entity rewriter\nFinds people, places and organisations, and swaps them for their "
             "counterparts in another context (*Paris* → *Delhi* from USA to India)."
         )
+        if engine.config.note:  # the default model could not be loaded: say which one runs, and why
+            gr.Markdown(engine.config.note, elem_id="model-note")
         with gr.Tab("Rewrite"):
             _rewrite_tab(engine)
         with gr.Tab("Entities"):
@@ -62,7 +65,9 @@ def serve(engine: Engine) -> gr.Blocks:
         max_file_size=4 * config.max_chars,  # bytes: no file over it can hold an acceptable text
         prevent_thread_lock=True,
         quiet=True,  # Gradio's own hints name launch() arguments; the CLI prints its own
-        app_kwargs={"routes": [ner_route(engine)]},
+        root_path=config.root_path or None,  # None: Gradio reads GRADIO_ROOT_PATH
+        auth=list(config.auth) or None,
+        app_kwargs={"routes": [guarded(ner_route(engine), config), health_route(engine.tagger, config)]},
     )
     return blocks
 

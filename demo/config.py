@@ -34,6 +34,12 @@ class DemoConfig:
     entity_types: tuple[str, ...] = ("PER", "LOC", "ORG", "MISC")  # offered in the type picker
     type_check: bool = False  # default of the "check replacements with the NER model" option (slower)
     http_route: str = "/models/ner"  # the Hugging Face Inference API compatible POST route
+    health_route: str = "/healthz"  # GET: the loaded model, its precision and the package versions
+    # Behind a reverse proxy that serves the app under a path prefix ("/rewriter"), or a full URL.
+    root_path: str = ""
+    # (user, password) pairs; none: no login. They guard the UI, the Gradio API and the HTTP route (Basic auth).
+    auth: tuple[tuple[str, str], ...] = ()
+    note: str | None = None  # shown above the app, e.g. why it runs on another model than the default
 
     def __post_init__(self) -> None:
         for name in _AT_LEAST_ONE:
@@ -41,6 +47,9 @@ class DemoConfig:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
         if self.torch_threads is not None and self.torch_threads < 1:
             raise ValueError(f"torch_threads must be at least 1, got {self.torch_threads}")
+        for user, password in self.auth:
+            if not user or not password:
+                raise ValueError("auth needs a user name and a password in every user:password pair")
         if not 0 <= self.port <= 65535:
             raise ValueError(f"port must be between 0 and 65535, got {self.port}")
 
