@@ -53,13 +53,14 @@ def main(argv: list[str] | None = None) -> int:
 
 def load(config: DemoConfig) -> tuple[Engine, DemoConfig]:
     """The engine of ``config``, or of ``fast`` with a note saying why when the default model fails to load
-    (its base is not installed, say); the config returned is the one the engine runs on."""
+    (its base is not installed, say) and no model was asked for by name: one named on purpose that cannot load
+    is an error to report, not to hide. The config returned is the one the engine runs on."""
     try:
         return Engine.load(config), config
     except LoadError as error:
         name = config.model or DEFAULT_MODEL
         model_failed = isinstance(error.__cause__, NerError)  # not the vectors: another model would not help
-        if not model_failed or name != DEFAULT_MODEL or name == FALLBACK_MODEL:
+        if not model_failed or config.model is not None or name == FALLBACK_MODEL:
             raise
         reason = str(error)
     print(f"demo: the {name} model cannot be loaded ({reason}); starting on {FALLBACK_MODEL}", file=sys.stderr)
