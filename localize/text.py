@@ -100,6 +100,13 @@ def match_casing(original: str, replacement: str, lowercase_vocab: bool) -> str:
     return text
 
 
+def abbreviation(surface: str) -> bool:
+    """ "USA", "U.K.", "UAE", "ST. LOUIS": upper case by spelling, not for emphasis; a place in its stead keeps
+    its own casing ("USA" -> "India", not "INDIA")."""
+    letters = [c for c in surface if c.isalpha()]
+    return surface.isupper() and (len(letters) <= 3 or "." in surface)
+
+
 def _title(text: str) -> str:
     # str.title() would also capitalise after apostrophes in "o'neill's"; capitalise word starts only.
     return " ".join(
