@@ -189,6 +189,8 @@ class Choice:
 class Resolution:
     choices: tuple[Choice, ...]
     reason: str | None = None
+    # Word by word: each token's candidates (vocabulary word, cosine), best first; empty for a phrase.
+    hits: tuple[tuple[tuple[str, float], ...], ...] = ()
 
 
 class Resolver:
@@ -224,7 +226,7 @@ class Resolver:
             choices.append(
                 Choice(sum(scores) / len(scores), words=tuple(p[0] if p else None for p in picked))
             )
-        return Resolution(tuple(dict.fromkeys(choices)))
+        return Resolution(tuple(dict.fromkeys(choices)), None, tuple(tuple(h) for h in hits))
 
     def _hits(
         self, key: str, fine: tuple[str, ...] | None | bool, anchors: Anchors

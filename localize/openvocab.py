@@ -1,13 +1,14 @@
 """The open-vocabulary strategy, for a target that names no country (and for every target with
 ``LocalizeConfig(grounded=False)``): each entity becomes the vectors' nearest word to ``entity + target - source``
 of the same type (``localize.analogy``). Its survey links partial mentions to their full form ("Mitchell" follows
-"John Mitchell"), it decides to move every selected entity, and it allocates the analogies."""
+"John Mitchell"), it decides to move every selected entity, and it allocates the analogies so that no replacement
+repeats a word and no two originals share a replacement or a replacement word ("Barack Obama" became
+"Yeltsin Yeltsin" when both words' nearest name was the same)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from localize.analogy import Anchors, Choice, Resolution, TypeChecker, accepted
 from localize.config import LocalizeConfig
@@ -62,7 +63,7 @@ class OpenVocabulary:
     def allocate(self, decisions: Sequence[tuple[Mention, Decision]], fixed: EntityMap | None = None) -> EntityMap:
         """The analogy of every full form (a partial mention takes its full form's words), then one entry per
         original; originals ``fixed`` already maps keep their entry."""
-        chosen = self._choose()
+        chosen = self._choose(fixed)
         for mention, decision in decisions:
             group, surface = mention.entity_group, mention.text
             if self.map.get(group, surface) is not None:
@@ -73,13 +74,14 @@ class OpenVocabulary:
             self.map.put(group, surface, given)
         return self.map
 
-    def _choose(self) -> dict[Key, tuple[Resolution, Key]]:
+    def _choose(self, fixed: EntityMap | None) -> dict[Key, tuple[Resolution, Key]]:
         """Per mention key: the resolution it uses (its own, or its full form's) and that full key."""
         links, firsts = self.facts.links, self.facts.firsts
         own = {k: self.resolve(m.text, k[0], self.anchors) for k, m in firsts.items() if k not in links}
         if self.checker is not None:
             own = self._check(own)
-        own = _distinct(own)
+        given = Given.of(fixed) if fixed is not None else Given()
+        own = {key: given.choose(key, resolution) for key, resolution in own.items()}
         return {k: (own[links.get(k, k)], links.get(k, k)) for k in firsts}
 
     def _check(self, own: dict[Key, Resolution]) -> dict[Key, Resolution]:
@@ -93,7 +95,7 @@ class OpenVocabulary:
             kept = tuple(c for c, good in zip(own[key].choices, ok, strict=False) if good)
             rest = own[key].choices[n:]
             reason = f"no candidate tagged {key[0]} by the type checker"
-            out[key] = Resolution(kept + rest, None) if kept else Resolution((), reason)
+            out[key] = Resolution(kept + rest, None, own[key].hits) if kept else Resolution((), reason)
         return out
 
     def _entry(self, mention: Mention, chosen: dict[Key, tuple[Resolution, Key]]) -> Entry:
@@ -136,14 +138,86 @@ def _follow(choice: Choice, partial: Key, full: Key) -> Choice:
     return Choice(choice.score, words=tuple(choice.word_for(w, list(full[1])) for w in partial[1]))
 
 
-def _distinct(own: dict[Key, Resolution]) -> dict[Key, Resolution]:
-    """Different entities should not collapse onto one replacement ("Paris" and "Lyon" both -> "Delhi")."""
-    used: set[tuple[Any, ...]] = set()
-    out = {}
-    for key, resolution in own.items():
-        fresh = [c for c in resolution.choices if (c.phrase, c.words) not in used]
-        choices = tuple(fresh) if fresh else resolution.choices
-        if choices:
-            used.add((choices[0].phrase, choices[0].words))
-        out[key] = Resolution(choices, resolution.reason)
-    return out
+class Given:
+    """What the analogy has given in one text: each original word (per type) keeps one replacement word, no two
+    original words share one, and no two originals share a whole replacement."""
+
+    def __init__(self) -> None:
+        self.words: dict[tuple[str, str], str] = {}  # (type, original word) -> its replacement word
+        self.owners: dict[str, str] = {}  # replacement word -> the original word that has it
+        self.texts: dict[str, tuple[str, ...]] = {}  # whole replacement -> the original words that have it
+
+    @classmethod
+    def of(cls, mapping: EntityMap) -> Given:
+        """Starting from what ``mapping`` already gives (a fixed map), which nobody else may take."""
+        given = cls()
+        for replacement in mapping.replacements():
+            given.texts[replacement.lower()] = ()
+            given.owners.update((word.lower(), "") for word in replacement.split())
+        return given
+
+    def choose(self, key: Key, resolution: Resolution) -> Resolution:
+        """``resolution`` with the choice this original gets first, then the alternatives that repeat no word."""
+        if not resolution.choices:
+            return resolution
+        if resolution.choices[0].phrase is not None:
+            fresh = [c for c in resolution.choices if self._free(_words(c, key), key[1])]
+        else:
+            fresh = [self._word_by_word(key, resolution)]
+        if not fresh or (fresh[0].phrase is None and not any(fresh[0].words)):
+            return Resolution((), "every candidate is another entity's replacement already")
+        self._take(key, fresh[0])
+        rest = [c for c in resolution.choices if c != fresh[0] and _no_repeat(_words(c, key))]
+        return Resolution((fresh[0], *rest), resolution.reason, resolution.hits)
+
+    def _word_by_word(self, key: Key, resolution: Resolution) -> Choice:
+        """Per token, the word an earlier name gave it, else its best candidate no other word has (nor another
+        token of this name); None (the word stays) when every candidate is taken."""
+        group, tokens = key
+        picked: list[str | None] = []
+        scores: list[float] = []
+        for i, (token, hits) in enumerate(zip(tokens, resolution.hits, strict=True)):
+            allowed = {c.words[i] for c in resolution.choices}  # what the type checker left
+            found = self._word_for(token, hits, allowed, self.words.get((group, token)), picked)
+            picked.append(found[0] if found else None)
+            scores += [found[1]] if found else []
+        return Choice(sum(scores) / len(scores) if scores else 0.0, words=tuple(picked))
+
+    def _word_for(
+        self, token: str, hits: Sequence[tuple[str, float]], allowed: set, known: str | None, picked: list
+    ) -> tuple[str, float] | None:
+        if known is not None:
+            found = next(((w, score) for w, score in hits if w == known), None)
+            if found is not None:
+                return found
+        taken = {word.lower() for word in picked if word}
+        return next(
+            ((w, score) for w, score in hits if w in allowed and self._owner_ok(w, token) and w.lower() not in taken),
+            None,
+        )
+
+    def _owner_ok(self, word: str, token: str) -> bool:
+        return self.owners.get(word.lower(), token) == token
+
+    def _free(self, words: tuple[str, ...], tokens: tuple[str, ...]) -> bool:
+        text = " ".join(words).lower()
+        return _no_repeat(words) and self.texts.get(text, tokens) == tokens
+
+    def _take(self, key: Key, choice: Choice) -> None:
+        group, tokens = key
+        self.texts[" ".join(_words(choice, key)).lower()] = tokens
+        for token, word in zip(tokens, choice.words, strict=False):
+            if word is not None:
+                self.words.setdefault((group, token), word)
+                self.owners.setdefault(word.lower(), token)
+
+
+def _words(choice: Choice, key: Key) -> tuple[str, ...]:
+    """The words of a choice in vocabulary spelling (a token it keeps as written)."""
+    if choice.phrase is not None:
+        return tuple(choice.phrase.replace("_", " ").split())
+    return tuple(word or token for word, token in zip(choice.words, key[1], strict=True))
+
+
+def _no_repeat(words: tuple[str, ...]) -> bool:
+    return len({word.lower() for word in words}) == len(words)
