@@ -16,6 +16,7 @@ Policy (README, "What gets replaced"):
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -25,8 +26,10 @@ from localize.config import LocalizeConfig
 from localize.countries import Country, country, find_country, normalize
 from localize.mapping import Decision, Kept, Kind, Move
 from localize.places import Place
-from localize.text import Mention, abbreviation, located_mentions, match_casing, words_of
+from localize.text import Mention, abbreviation, match_casing, words_of
 
+# "Harvard University in Cambridge", "Acme Corp, Denver"; not "at", which in a fixture list is the home team's city
+_LOCATED_BY = re.compile(r"\s+in\s+|\s*,\s*", re.IGNORECASE)
 INITIAL = re.compile(r"^[A-Z]\.?$")
 PARTICLES = frozenset(
     ["van", "von", "de", "da", "di", "del", "della", "der", "den", "du", "dos", "das", "bin", "ibn", "al", "el"]
@@ -110,7 +113,9 @@ class Facts:
 class Rules:
     """``survey`` then ``decide`` for one country target."""
 
-    def __init__(self, config: LocalizeConfig, target: Country, source: Country | None, common: Callable) -> None:
+    def __init__(
+        self, config: LocalizeConfig, target: Country, source: Country | None, common: Callable[[str], bool]
+    ) -> None:
         self.config = config
         self.facts = Facts(target, source, common)
 
@@ -249,6 +254,18 @@ RULES: dict[str, Callable[[Rules, str, list[str]], Decision]] = {
     "ORG": Rules.organisation,
     "MISC": Rules.demonym,
 }
+
+
+def located_mentions(text: str, mentions: Sequence[Mention]) -> list[tuple[Mention, Mention]]:
+    """(organisation or place, place) pairs where the second is written right after the first, as where it is:
+    "Harvard University in Cambridge", "Acme Corp, Boston", "Central Park in New York"."""
+    return [
+        (first, second)
+        for first, second in itertools.pairwise(mentions)
+        if first.entity_group in ("ORG", "LOC")
+        and second.entity_group == "LOC"
+        and _LOCATED_BY.fullmatch(text, first.end, second.start)
+    ]
 
 
 def split_name(words: list[str]) -> tuple[list[str], list[str]]:

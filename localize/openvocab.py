@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from localize.analogy import Anchors, Choice, Resolution, TypeChecker, accepted
 from localize.config import LocalizeConfig
 from localize.mapping import Decision, EntityMap, Entry, Kept, Move
-from localize.text import Key, Mention, full_forms, key_of
+from localize.text import Mention, words_of
 
 Resolve = Callable[[str, str, Anchors], Resolution]
+Key = tuple[str, tuple[str, ...]]  # (entity_group, lower-case words)
 
 
 @dataclass
@@ -123,10 +124,8 @@ def organisation_words(
     organisation words, rendered like ``surface``, their scores, and why there are none."""
 
     def candidates(surface: str) -> tuple[list[str], list[float], str | None]:
-        resolution = resolve(surface, "ORG", anchors)
-        return [c.render(surface, lowercase) for c in resolution.choices], [c.score for c in resolution.choices], (
-            resolution.reason
-        )
+        found = resolve(surface, "ORG", anchors)
+        return [c.render(surface, lowercase) for c in found.choices], [c.score for c in found.choices], found.reason
 
     return candidates
 
@@ -221,3 +220,25 @@ def _words(choice: Choice, key: Key) -> tuple[str, ...]:
 
 def _no_repeat(words: tuple[str, ...]) -> bool:
     return len({word.lower() for word in words}) == len(words)
+
+
+def key_of(mention: Mention) -> Key:
+    return mention.entity_group, tuple(w.lower() for w in words_of(mention.text))
+
+
+def full_forms(keys: list[Key]) -> dict[Key, Key]:
+    """Partial key -> the longest key of the same type containing its words in order ("Mitchell" ->
+    "John Mitchell"). Keys that are not partial are absent."""
+    links = {}
+    for key in set(keys):
+        longer = [
+            k for k in set(keys) if k[0] == key[0] and len(k[1]) > len(key[1]) and _inside(key[1], k[1])
+        ]
+        if longer:
+            links[key] = max(longer, key=lambda k: (len(k[1]), keys.index(k) * -1))
+    return links
+
+
+def _inside(part: tuple[str, ...], whole: tuple[str, ...]) -> bool:
+    n = len(part)
+    return any(whole[i : i + n] == part for i in range(len(whole) - n + 1))
