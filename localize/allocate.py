@@ -107,14 +107,14 @@ class Allocator:
         self,
         ranker: Ranker,
         target: Country,
-        source: EntityMap,
+        mapping: EntityMap,
         anchors: tuple[np.ndarray, np.ndarray],
         analogy: Callable[[str], tuple[list[str], list[float], str | None]] | None = None,
     ) -> None:
         self.ranker = ranker
         self.config = ranker.config
         self.target = target
-        self.map = source  # filled here; ``target``/``source`` names as the result shows them
+        self.map = mapping  # empty: filled here
         self.target_vector, self.source_vector = anchors
         self.analogy = analogy  # candidates of the open-vocabulary analogy for single-word organisations
         self.memo: dict[tuple[str, str], Outcome] = {}  # (what, normalized original) -> what it got
