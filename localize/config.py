@@ -18,6 +18,8 @@ class PlaceSizes:
     common_word_city: int = 1_000_000
     # A name borne by a region and a city of the same country means the city only from this size (Portland).
     city_over_region: int = 500_000
+    # An alternate name ("Bombay") means its city over a city that bears the name only this many times smaller.
+    alternate_name_ratio: float = 10.0
     # A district is a place within this many km (plus district_km_per_root_million per sqrt of the bigger
     # city's millions) of a city district_ratio times its size: Wimbledon near London, Dharavi near Mumbai.
     district_km: float = 5.0

@@ -112,7 +112,7 @@ def _recognize_name(surface: str, sizes: PlaceSizes = SIZES) -> Recognized | Non
     cities = _world_cities().get(key, ())
     # "New York" is GeoNames' "New York City", "Calcutta" Kolkata
     known_as = _alternate_names(sizes.known_town).get(key)
-    if known_as is not None and (not cities or known_as.population > 10 * cities[0].population):
+    if known_as is not None and (not cities or known_as.population > sizes.alternate_name_ratio * cities[0].population):
         cities = (known_as,)
     if cities:
         best = cities[0]
