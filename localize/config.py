@@ -2,9 +2,29 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 POOL_PARTS = ("all", "train", "held-out")
+
+
+@dataclass(frozen=True)
+class PlaceSizes:
+    """What a place name means, by population (GeoNames) and distance. One block because ``localize.places``
+    caches its indexes per block, and none of these depends on the target."""
+
+    # A town this big is a place a reader knows: smaller ones' names are mostly someone's surname or a word.
+    known_town: int = 100_000
+    # A single common word ("Golden", "Alliance") inside a longer name names a city only this big.
+    common_word_city: int = 1_000_000
+    # A name borne by a region and a city of the same country means the city only from this size (Portland).
+    city_over_region: int = 500_000
+    # An alternate name ("Bombay") means its city over a city that bears the name only this many times smaller.
+    alternate_name_ratio: float = 10.0
+    # A district is a place within this many km (plus district_km_per_root_million per sqrt of the bigger
+    # city's millions) of a city district_ratio times its size: Wimbledon near London, Dharavi near Mumbai.
+    district_km: float = 5.0
+    district_km_per_root_million: float = 3.0
+    district_ratio: float = 2.0
 
 
 @dataclass(frozen=True)
@@ -31,6 +51,21 @@ class LocalizeConfig:
     # the tagger never saw in training. "all" (the app) uses every name.
     pool_part: str = "all"
     held_out_share: float = 0.2
+    # Names a small pool still holds out (or a third of it), so that an audit has a few to draw.
+    held_out_min: int = 5
+    # The vectors' most frequent words ("golden", "university"): such a word alone names no small town.
+    common_words: int = 5000
+    # Rank priors of a city pool: a capital stands only for a capital (or the largest city for the largest),
+    # and a city more than three times larger or smaller in rank comes only when every one inside is taken.
+    capital_prior: float = -10.0
+    out_of_rank_prior: float = -5.0
+    # The target's direction dominates an analogy query, so without a jitter every surname would get the one
+    # most typical of the target: originals the vectors do not know (which all share one query) get the most,
+    # names more than places (whose rank prior already spreads them).
+    jitter_unknown: float = 1.0
+    jitter_name: float = 0.6
+    jitter_place: float = 0.3
+    places: PlaceSizes = field(default_factory=PlaceSizes)
     # Vectors files are frequency-sorted; replacements come from the most frequent words only, which
     # keeps search fast and avoids rare junk tokens.
     search_vocab: int = 150_000
@@ -40,9 +75,13 @@ class LocalizeConfig:
     vector_type_filter: bool = True
     # k in the k-nearest-seed vote of the vector-only type filter.
     type_k: int = 5
+    # Fewer seed words of a class in the vocabulary than this, and the vote means nothing: no type filter.
+    type_min_seeds: int = 10
     require_closer_to_target: bool = True
     # Candidates per entity sent to an injected type checker (one batched call per text).
     probe_candidates: int = 5
+    # Characters of context either side of a probed candidate: taggers see it in a real sentence.
+    probe_window: int = 200
     cache_size: int = 8192
 
     def __post_init__(self) -> None:

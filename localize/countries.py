@@ -24,6 +24,7 @@ ALIASES = {
     "czech republic": "CZ", "czechia": "CZ", "ivory coast": "CI", "holland": "NL", "the netherlands": "NL",
     "moldova": "MD", "macedonia": "MK", "burma": "MM", "congo": "CD", "palestine": "PS", "vatican": "VA",
     "uae": "AE", "emirates": "AE", "zaire": "CD", "turkey": "TR", "cape verde": "CV", "swaziland": "SZ", "brunei": "BN",
+    "bharat": "IN", "hindustan": "IN",
 }  # fmt: skip
 DEMONYMS = {
     "US": "American", "IN": "Indian", "JP": "Japanese", "BR": "Brazilian", "DE": "German", "FR": "French",
@@ -98,6 +99,21 @@ def find_country(words: str, demonyms: bool = True) -> Country | None:
     if code is None or (not demonyms and key in _demonyms()):
         return None
     return country(code)
+
+
+@cache
+def aliases(word: str) -> frozenset[str]:
+    """Every lower-case way of naming the country ``word`` names, its demonym and their plurals, spelled as word
+    vectors spell phrases ("united_states"); nothing for a word that names no country."""
+    found = find_country(word)
+    if found is None:
+        return frozenset()
+    spellings = {name for name, code in _names().items() if code == found.code}
+    spellings |= {name.removeprefix("the ") for name in spellings}  # "the States" is also "States"
+    if found.demonym:
+        spellings.add(found.demonym.lower())
+    spellings |= {name + "s" for name in spellings if name in _demonyms()}  # "Americans"
+    return frozenset(name.replace(" ", "_") for name in spellings)
 
 
 @cache

@@ -1,289 +1,244 @@
-"""The open-vocabulary analogy ``entity + target - source`` over the vectors' own words (the previous algorithm,
-and every target that names no country): a vector-only type filter (k-nearest-seed vote), exclusions, phrase
-then word-by-word resolution, and the optional type check by an injected tagger."""
+"""The open-vocabulary strategy, for a target that names no country (and for every target with
+``LocalizeConfig(grounded=False)``): each entity becomes the vectors' nearest word to ``entity + target - source``
+of the same type (``localize.analogy``). Its survey links partial mentions to their full form ("Mitchell" follows
+"John Mitchell"), it decides to move every selected entity, and it allocates the analogies so that no replacement
+repeats a word and no two originals share a replacement or a replacement word ("Barack Obama" became
+"Yeltsin Yeltsin" when both words' nearest name was the same)."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
-import numpy as np
+from localize.analogy import Anchors, Choice, Resolution, TypeChecker, accepted
+from localize.config import LocalizeConfig
+from localize.mapping import Decision, EntityMap, Entry, Kept, Move
+from localize.text import Mention, words_of
 
-from localize.config import LocalizeConfig, LocalizeError
-from localize.seeds import ALIASES, COARSE, SEEDS, STOP_WORDS
-from localize.text import match_casing, words_of
-from localize.vectors import VectorIndex
+Resolve = Callable[[str, str, Anchors], Resolution]
+Key = tuple[str, tuple[str, ...]]  # (entity_group, lower-case words)
 
 
-class TypeFilter:
-    """Labels each searchable word PER / CITY / COUNTRY / ORG / NORP / OTHER by its mean cosine to the
-    ``k`` nearest seed words of each class, and serves per-class search blocks."""
+@dataclass
+class Facts:
+    text: str = ""
+    links: dict[Key, Key] = field(default_factory=dict)  # partial key -> the full form it follows
+    firsts: dict[Key, Mention] = field(default_factory=dict)  # each selected key's first mention
+    surfaces: dict[Key, str] = field(default_factory=dict)  # each key as first written
 
-    def __init__(self, index: VectorIndex, k: int) -> None:
-        self.index = index
-        self.k = k
-        self.classes = list(SEEDS)
-        self.seeds = [self._seed_matrix(words) for words in SEEDS.values()]
-        self.labels = self._label(index.matrix)
-        self.blocks = {c: index.block(np.flatnonzero(self.labels == i)) for i, c in enumerate(self.classes)}
+
+class OpenVocabulary:
+    """``survey``, ``decide`` and ``allocate`` for one target word and source word."""
+
+    def __init__(
+        self,
+        config: LocalizeConfig,
+        resolve: Resolve,
+        lowercase: bool,
+        anchors: Anchors,
+        checker: TypeChecker | None,
+        mapping: EntityMap,
+    ) -> None:
+        self.config = config
+        self.resolve = resolve
+        self.lowercase = lowercase  # the vocabulary is lower case: give replacements Title case
+        self.anchors = anchors
+        self.checker = checker
+        self.map = mapping
+        self.facts = Facts()
+
+    def survey(self, text: str, mentions: Sequence[Mention], selected: set[str]) -> Facts:
+        facts = self.facts
+        facts.text = text
+        chosen = [m for m in mentions if m.entity_group in selected]
+        facts.links = full_forms([key_of(m) for m in chosen])
+        for mention in chosen:
+            facts.firsts.setdefault(key_of(mention), mention)
+        for mention in mentions:
+            facts.surfaces.setdefault(key_of(mention), mention.text)
+        return facts
+
+    def decide(self, mention: Mention) -> Decision:
+        return Move(None, key_of(mention))
+
+    def allocate(self, decisions: Sequence[tuple[Mention, Decision]], fixed: EntityMap | None = None) -> EntityMap:
+        """The analogy of every full form (a partial mention takes its full form's words), then one entry per
+        original; originals ``fixed`` already maps keep their entry."""
+        chosen = self._choose(fixed)
+        for mention, decision in decisions:
+            group, surface = mention.entity_group, mention.text
+            if self.map.get(group, surface) is not None:
+                continue
+            given = fixed.get(group, surface) if fixed is not None else None
+            if given is None:
+                given = Entry(reason=decision.reason) if isinstance(decision, Kept) else self._entry(mention, chosen)
+            self.map.put(group, surface, given)
+        return self.map
+
+    def _choose(self, fixed: EntityMap | None) -> dict[Key, tuple[Resolution, Key]]:
+        """Per mention key: the resolution it uses (its own, or its full form's) and that full key."""
+        links, firsts = self.facts.links, self.facts.firsts
+        own = {k: self.resolve(m.text, k[0], self.anchors) for k, m in firsts.items() if k not in links}
+        if self.checker is not None:
+            own = self._check(own)
+        given = Given.of(fixed) if fixed is not None else Given()
+        own = {key: given.choose(key, resolution) for key, resolution in own.items()}
+        return {k: (own[links.get(k, k)], links.get(k, k)) for k in firsts}
+
+    def _check(self, own: dict[Key, Resolution]) -> dict[Key, Resolution]:
+        n, firsts = self.config.probe_candidates, self.facts.firsts
+        keys = [k for k, r in own.items() if r.choices]
+        rendered = {k: [self._render(c, firsts[k].text) for c in own[k].choices[:n]] for k in keys}
+        requests = [(firsts[k].start, firsts[k].end, k[0], rendered[k]) for k in keys]
+        verdicts = accepted(self.checker, self.facts.text, requests, self.config.probe_window)
+        out = dict(own)
+        for key, ok in zip(keys, verdicts, strict=True):
+            kept = tuple(c for c, good in zip(own[key].choices, ok, strict=False) if good)
+            rest = own[key].choices[n:]
+            reason = f"no candidate tagged {key[0]} by the type checker"
+            out[key] = Resolution(kept + rest, None, own[key].hits) if kept else Resolution((), reason)
+        return out
+
+    def _entry(self, mention: Mention, chosen: dict[Key, tuple[Resolution, Key]]) -> Entry:
+        key = key_of(mention)
+        resolution, full = chosen[key]
+        if not resolution.choices:
+            return Entry(reason=resolution.reason)
+        choices = [_follow(c, key, full) for c in resolution.choices] if full != key else list(resolution.choices)
+        texts = list(dict.fromkeys(self._render(c, mention.text) for c in choices))
+        texts = [t for t in texts if t != mention.text]
+        follows = self.facts.surfaces[full] if full != key else None
+        if not texts or self._render(choices[0], mention.text) == mention.text:
+            return Entry(reason=f"follows {follows!r}, which keeps this word", follows=follows)
+        alternatives = texts[1 : 1 + self.config.alternatives]
+        return Entry(texts[0], score=round(choices[0].score, 4), alternatives=alternatives, follows=follows)
+
+    def _render(self, choice: Choice, surface: str) -> str:
+        return choice.render(surface, self.lowercase)
+
+
+def organisation_words(
+    resolve: Resolve, anchors: Anchors, lowercase: bool
+) -> Callable[[str], tuple[list[str], list[float], str | None]]:
+    """For the grounded strategy's single-word organisations: the analogy's candidates among the vectors'
+    organisation words, rendered like ``surface``, their scores, and why there are none."""
+
+    def candidates(surface: str) -> tuple[list[str], list[float], str | None]:
+        found = resolve(surface, "ORG", anchors)
+        return [c.render(surface, lowercase) for c in found.choices], [c.score for c in found.choices], found.reason
+
+    return candidates
+
+
+def _follow(choice: Choice, partial: Key, full: Key) -> Choice:
+    """The full form's choice restricted to the partial mention's words."""
+    if choice.phrase is not None:
+        return choice
+    return Choice(choice.score, words=tuple(choice.word_for(w, list(full[1])) for w in partial[1]))
+
+
+class Given:
+    """What the analogy has given in one text: each original word (per type) keeps one replacement word, no two
+    original words share one, and no two originals share a whole replacement."""
+
+    def __init__(self) -> None:
+        self.words: dict[tuple[str, str], str] = {}  # (type, original word) -> its replacement word
+        self.owners: dict[str, str] = {}  # replacement word -> the original word that has it
+        self.texts: dict[str, tuple[str, ...]] = {}  # whole replacement -> the original words that have it
 
     @classmethod
-    def build(cls, index: VectorIndex, k: int, min_seeds: int = 10) -> TypeFilter | None:
-        """None when the vocabulary holds too few seed words of some class for the vote to mean anything
-        (tiny or domain-specific vectors); the localizer then searches without a type filter."""
-        found = {c: sum(index.lookup(w) is not None for w in words) for c, words in SEEDS.items()}
-        return cls(index, k) if min(found.values()) >= min_seeds else None
+    def of(cls, mapping: EntityMap) -> Given:
+        """Starting from what ``mapping`` already gives (a fixed map), which nobody else may take."""
+        given = cls()
+        for replacement in mapping.replacements():
+            given.texts[replacement.lower()] = ()
+            given.owners.update((word.lower(), "") for word in replacement.split())
+        return given
 
-    def classify(self, unit_vector: np.ndarray) -> str:
-        return self.classes[int(self._label(unit_vector[None, :])[0])]
+    def choose(self, key: Key, resolution: Resolution) -> Resolution:
+        """``resolution`` with the choice this original gets first, then the alternatives that repeat no word."""
+        if not resolution.choices:
+            return resolution
+        if resolution.choices[0].phrase is not None:
+            fresh = [c for c in resolution.choices if self._free(_words(c, key), key[1])]
+        else:
+            fresh = [self._word_by_word(key, resolution)]
+        if not fresh or (fresh[0].phrase is None and not any(fresh[0].words)):
+            return Resolution((), "every candidate is another entity's replacement already")
+        self._take(key, fresh[0])
+        rest = [c for c in resolution.choices if c != fresh[0] and _no_repeat(_words(c, key))]
+        return Resolution((fresh[0], *rest), resolution.reason, resolution.hits)
 
-    def label_of(self, position: int) -> str:
-        return self.classes[int(self.labels[position])]
+    def _word_by_word(self, key: Key, resolution: Resolution) -> Choice:
+        """Per token, the word an earlier name gave it, else its best candidate no other word has (nor another
+        token of this name); None (the word stays) when every candidate is taken."""
+        group, tokens = key
+        picked: list[str | None] = []
+        scores: list[float] = []
+        for i, (token, hits) in enumerate(zip(tokens, resolution.hits, strict=True)):
+            allowed = {c.words[i] for c in resolution.choices}  # what the type checker left
+            found = self._word_for(token, hits, allowed, self.words.get((group, token)), picked)
+            picked.append(found[0] if found else None)
+            scores += [found[1]] if found else []
+        return Choice(sum(scores) / len(scores) if scores else 0.0, words=tuple(picked))
 
-    @staticmethod
-    def fine_classes(entity_group: str) -> tuple[str, ...]:
-        return tuple(c for c, coarse in COARSE.items() if coarse == entity_group)
-
-    def _seed_matrix(self, words: tuple[str, ...]) -> np.ndarray:
-        keys = [key for key in map(self.index.lookup, words) if key is not None]
-        return (
-            np.stack([self.index.unit(key) for key in keys])
-            if keys
-            else np.zeros((0, self.index.kv.vector_size))
+    def _word_for(
+        self, token: str, hits: Sequence[tuple[str, float]], allowed: set, known: str | None, picked: list
+    ) -> tuple[str, float] | None:
+        if known is not None:
+            found = next(((w, score) for w, score in hits if w == known), None)
+            if found is not None:
+                return found
+        taken = {word.lower() for word in picked if word}
+        return next(
+            ((w, score) for w, score in hits if w in allowed and self._owner_ok(w, token) and w.lower() not in taken),
+            None,
         )
 
-    def _label(self, units: np.ndarray, chunk: int = 20_000) -> np.ndarray:
-        out = np.empty(len(units), dtype=np.int8)
-        for lo in range(0, len(units), chunk):
-            part = units[lo : lo + chunk]
-            votes = np.stack([self._class_score(part, seeds) for seeds in self.seeds], axis=1)
-            out[lo : lo + chunk] = votes.argmax(axis=1)
-        return out
+    def _owner_ok(self, word: str, token: str) -> bool:
+        return self.owners.get(word.lower(), token) == token
 
-    def _class_score(self, units: np.ndarray, seeds: np.ndarray) -> np.ndarray:
-        if len(seeds) == 0:
-            return np.full(len(units), -np.inf, dtype=np.float32)
-        sims = units @ seeds.T
-        k = min(self.k, sims.shape[1])
-        return np.partition(sims, sims.shape[1] - k, axis=1)[:, -k:].mean(axis=1)
+    def _free(self, words: tuple[str, ...], tokens: tuple[str, ...]) -> bool:
+        text = " ".join(words).lower()
+        return _no_repeat(words) and self.texts.get(text, tokens) == tokens
 
-
-@dataclass(frozen=True)
-class Anchors:
-    target: str
-    source: str
-    banned: frozenset[str]  # lower-case anchors, demonyms and aliases
-    prefixes: tuple[str, ...]  # "india" also bans "indians", "india's"
-
-
-class AnalogySearch:
-    def __init__(self, index: VectorIndex, types: TypeFilter | None, config: LocalizeConfig) -> None:
-        self.index = index
-        self.types = types
-        self.config = config
-        self.candidates = lru_cache(maxsize=config.cache_size)(self._candidates)
-
-    def anchors(self, target: str, source: str) -> Anchors:
-        keys = [self._anchor_key(word, role) for word, role in ((target, "target"), (source, "source"))]
-        lowered = [word.lower() for word in (target, source, *keys)]
-        banned = set(lowered)
-        for word in lowered:
-            banned.update(ALIASES.get(word, ()))
-        prefixes = tuple(sorted({w for w in lowered if len(w) >= 4}))
-        return Anchors(keys[0], keys[1], frozenset(banned), prefixes)
-
-    def _anchor_key(self, word: str, role: str) -> str:
-        key = self.index.lookup(word.strip()) if word and word.strip() else None
-        if key is None:
-            key = self.index.lookup_phrase(word.split())
-        if key is None:
-            raise LocalizeError(f"unknown {role} word {word!r}: not a country name and not in the vectors' vocabulary")
-        return key
-
-    def _candidates(
-        self, key: str, fine: tuple[str, ...] | None, anchors: Anchors, limit: int
-    ) -> tuple[tuple[str, float], ...]:
-        """Up to ``limit`` (vocabulary word, cosine to the analogy point), best first, already filtered.
-        Looks at a few dozen neighbours first and widens to ``topn`` only when filters reject too many."""
-        target, source = self.index.unit(anchors.target), self.index.unit(anchors.source)
-        query = self.index.unit(key) + target - source
-        query /= np.linalg.norm(query) or 1.0
-        out: list[tuple[str, float]] = []
-        for n in sorted({min(8 * limit, self.config.topn), self.config.topn}):
-            positions, sims = self._search(query, fine, n)
-            out = self._filter(positions, sims, key.lower(), anchors, target - source, limit)
-            if len(out) >= limit or len(positions) < n:  # enough, or nothing more to widen to
-                break
-        return tuple(out)
-
-    def _search(
-        self, query: np.ndarray, fine: tuple[str, ...] | None, n: int
-    ) -> tuple[np.ndarray, np.ndarray]:
-        if fine is None or self.types is None:
-            return self.index.nearest(query, n)
-        found = [self.index.nearest(query, n, self.types.blocks[c]) for c in fine]
-        positions, sims = np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found])
-        order = np.argsort(-sims, kind="stable")[:n]
-        return positions[order], sims[order]
-
-    def _filter(
-        self,
-        positions: np.ndarray,
-        sims: np.ndarray,
-        original: str,
-        anchors: Anchors,
-        direction: np.ndarray,
-        limit: int,
-    ) -> list[tuple[str, float]]:
-        closer = self.index.matrix[positions] @ direction > 0  # cos(word, target) > cos(word, source)
-        out = []
-        for position, score, ok in zip(positions.tolist(), sims.tolist(), closer.tolist(), strict=True):
-            word = self.index.words[position]
-            if (ok or not self.config.require_closer_to_target) and self._allowed(word, original, anchors):
-                out.append((word, score))
-                if len(out) == limit:
-                    break
-        return out
-
-    @staticmethod
-    def _allowed(word: str, original: str, anchors: Anchors) -> bool:
-        low = word.lower()
-        if low in anchors.banned or low.startswith(anchors.prefixes):
-            return False
-        return not (low.startswith(original) or original.startswith(low))  # "paris" -> "parisian"
-
-
-_SPACES = re.compile(r"(\s+)")
-
-
-@dataclass(frozen=True)
-class Choice:
-    """A replacement in vocabulary spelling: a whole phrase, or one word (or None = keep) per token."""
-
-    score: float
-    phrase: str | None = None
-    words: tuple[str | None, ...] = ()
-
-    def render(self, surface: str, lowercase_vocab: bool) -> str:
-        if self.phrase is not None:
-            return match_casing(surface, self.phrase, lowercase_vocab)
-        parts = _SPACES.split(surface)
-        for i, word in enumerate(self.words):
+    def _take(self, key: Key, choice: Choice) -> None:
+        group, tokens = key
+        self.texts[" ".join(_words(choice, key)).lower()] = tokens
+        for token, word in zip(tokens, choice.words, strict=False):
             if word is not None:
-                parts[2 * i] = match_casing(parts[2 * i], word, lowercase_vocab)
-        return "".join(parts)
-
-    def word_for(self, token: str, tokens: list[str]) -> str | None:
-        """What this choice put in place of ``token`` of the full form (for partial mentions)."""
-        if self.phrase is not None:
-            return self.phrase
-        lowered = [t.lower() for t in tokens]
-        return self.words[lowered.index(token.lower())] if token.lower() in lowered else None
+                self.words.setdefault((group, token), word)
+                self.owners.setdefault(word.lower(), token)
 
 
-@dataclass(frozen=True)
-class Resolution:
-    choices: tuple[Choice, ...]
-    reason: str | None = None
+def _words(choice: Choice, key: Key) -> tuple[str, ...]:
+    """The words of a choice in vocabulary spelling (a token it keeps as written)."""
+    if choice.phrase is not None:
+        return tuple(choice.phrase.replace("_", " ").split())
+    return tuple(word or token for word, token in zip(choice.words, key[1], strict=True))
 
 
+def _no_repeat(words: tuple[str, ...]) -> bool:
+    return len({word.lower() for word in words}) == len(words)
 
 
-class Resolver:
-    def __init__(self, search: AnalogySearch, types: TypeFilter | None, depth: int) -> None:
-        self.search = search
-        self.index = search.index
-        self.types = types
-        self.depth = depth  # choices kept per entity (probing + alternatives)
-
-    def resolve(self, surface: str, group: str, anchors: Anchors) -> Resolution:
-        tokens = words_of(surface)
-        phrase_key = self.index.lookup_phrase(tokens)
-        if phrase_key is not None:
-            hits = self._hits(phrase_key, self._fine(phrase_key, group), anchors)
-            if hits:
-                return Resolution(tuple(Choice(score, phrase=word) for word, score in hits))
-        return self._per_word(tokens, group, anchors)
-
-    def _per_word(self, tokens: list[str], group: str, anchors: Anchors) -> Resolution:
-        keys = [None if t.lower() in STOP_WORDS else self.index.lookup(t) for t in tokens]
-        if all(key is None for key in keys):
-            return Resolution((), f"out of vocabulary: {' '.join(tokens)!r}")
-        single = len(tokens) == 1
-        hits = [self._hits(k, self._fine(k, group, single), anchors) if k else [] for k in keys]
-        if not any(hits):
-            return Resolution(
-                (), f"no {group} candidate closer to {anchors.target!r} than to {anchors.source!r}"
-            )
-        choices = []
-        for rank in range(self.depth):
-            picked = [h[min(rank, len(h) - 1)] if h else None for h in hits]
-            scores = [p[1] for p in picked if p]
-            choices.append(
-                Choice(sum(scores) / len(scores), words=tuple(p[0] if p else None for p in picked))
-            )
-        return Resolution(tuple(dict.fromkeys(choices)))
-
-    def _hits(
-        self, key: str, fine: tuple[str, ...] | None | bool, anchors: Anchors
-    ) -> list[tuple[str, float]]:
-        if fine is False:  # a generic word inside a name ("United", "Bank"): keep it
-            return []
-        return list(self.search.candidates(key, fine, anchors, self.depth))
-
-    def _fine(self, key: str, group: str, whole: bool = True) -> tuple[str, ...] | None | bool:
-        """Fine classes to search: the word's own class when it fits the entity type ("Paris" -> CITY).
-        Inside multi-word LOC/ORG names a word keeps its own entity class or, if generic, is kept."""
-        if self.types is None:
-            return None
-        allowed = TypeFilter.fine_classes(group)
-        own = self.types.classify(self.index.unit(key))
-        if whole or group == "PER":
-            return (own,) if own in allowed else (allowed or None)
-        return (own,) if COARSE[own] != "OTHER" else False
+def key_of(mention: Mention) -> Key:
+    return mention.entity_group, tuple(w.lower() for w in words_of(mention.text))
 
 
-TypeChecker = Callable[[list[str]], Sequence[Sequence[Mapping[str, Any]]]]
-
-_WINDOW = 200  # characters of context either side; taggers see the entity in a real sentence
-
-
-def context(text: str, start: int, end: int) -> tuple[int, int]:
-    """The line around ``[start, end)``, clipped to a window."""
-    lo = max(text.rfind("\n", 0, start) + 1, start - _WINDOW)
-    hi = text.find("\n", end)
-    hi = min(len(text) if hi < 0 else hi, end + _WINDOW)
-    return lo, hi
-
-
-def accepted(
-    checker: TypeChecker, text: str, requests: list[tuple[int, int, str, list[str]]]
-) -> list[list[bool]]:
-    """For each ``(start, end, group, candidates)``: whether the checker tags each candidate as ``group``
-    when spliced into the entity's own sentence. One batched checker call for the whole text."""
-    probes, spans = [], []
-    for start, end, _, candidates in requests:
-        lo, hi = context(text, start, end)
-        for candidate in candidates:
-            probes.append(text[lo:start] + candidate + text[end:hi])
-            spans.append((start - lo, start - lo + len(candidate)))
-    tagged = list(checker(probes)) if probes else []
-    verdicts = iter(_matches(ents, span) for ents, span in zip(tagged, spans, strict=True))
-    groups = (group for _, _, group, _ in requests)
-    out = []
-    for (_, _, _, candidates), group in zip(requests, groups, strict=True):
-        out.append([group in next(verdicts) for _ in candidates])
-    return out
+def full_forms(keys: list[Key]) -> dict[Key, Key]:
+    """Partial key -> the longest key of the same type containing its words in order ("Mitchell" ->
+    "John Mitchell"). Keys that are not partial are absent."""
+    links = {}
+    for key in set(keys):
+        longer = [
+            k for k in set(keys) if k[0] == key[0] and len(k[1]) > len(key[1]) and _inside(key[1], k[1])
+        ]
+        if longer:
+            links[key] = max(longer, key=lambda k: (len(k[1]), keys.index(k) * -1))
+    return links
 
 
-def _matches(entities: Sequence[Mapping[str, Any]], span: tuple[int, int]) -> set[str]:
-    """Types the tagger gave to anything overlapping the candidate's span."""
-    found = set()
-    for entity in entities:
-        if int(entity["start"]) < span[1] and int(entity["end"]) > span[0]:
-            group = str(entity.get("entity_group") or entity.get("entity", ""))
-            found.add(group.split("-", 1)[1] if group[:2] in ("B-", "I-") else group)
-    return found
+def _inside(part: tuple[str, ...], whole: tuple[str, ...]) -> bool:
+    n = len(part)
+    return any(whole[i : i + n] == part for i in range(len(whole) - n + 1))

@@ -14,10 +14,12 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from typing import Literal
 
 import numpy as np
 import pycountry
 
+from localize.config import PlaceSizes
 from localize.countries import Country, find_country, normalize, plain
 
 # Words that make a location a venue or landmark: "Madison Square Garden", "Melbourne Cricket Ground".
@@ -28,12 +30,16 @@ VENUE_WORDS = frozenset(
     desert canal gate castle circuit course racecourse velodrome dome stadion estadio""".split()
 )
 _DIGITS = re.compile(r"\d|\(")
+SIZES = PlaceSizes()
+PlaceKind = Literal["country", "region", "city"]
+# What a location mention names: a place, a district of a city, a venue with a place inside, or nothing known.
+Recognition = Literal["country", "region", "city", "district", "venue", "unknown"]
 
 
 @dataclass(frozen=True)
 class Place:
     name: str  # as English text writes it
-    kind: str  # "city", "region" or "country"
+    kind: PlaceKind
     country: str  # ISO 3166 alpha-2
     population: int = 0
     rank: int = 0  # 0 = the country's largest city; regions and countries: 0
@@ -44,84 +50,89 @@ class Place:
 class Recognized:
     """What a location mention names: a place, a district of a city, a venue with a place inside, or nothing known."""
 
-    kind: str  # "country", "region", "city", "district", "venue", "unknown"
+    kind: Recognition
     place: Place | None = None
     inside: tuple[int, int] | None = None  # venue: the words (first, end) that name ``place``
     parent: str | None = None  # district: the city it belongs to
 
 
-def recognize(words: list[str], common: Callable[[str], bool] = lambda word: False) -> Recognized:
+def recognize(
+    words: list[str], common: Callable[[str], bool] = lambda word: False, sizes: PlaceSizes = SIZES
+) -> Recognized:
     """The kind of a location written as ``words``: a country, a region, a city (the most populous of that name),
-    a district, a venue with a known place in it, or unknown. A single ``common`` word names no town under
-    100,000 people: "University" (a town in Florida) is what a tagger leaves of "Harvard University"."""
-    whole = _recognize_name(" ".join(words))
+    a district, a venue with a known place in it, or unknown. A single ``common`` word names no town smaller than
+    ``sizes.known_town``: "University" (a town in Florida) is what a tagger leaves of "Harvard University"."""
+    whole = _recognize_name(" ".join(words), sizes)
     if whole is not None and not (len(words) > 1 and words[-1].lower() in VENUE_WORDS):
         small_common = (
             len(words) == 1
             and whole.kind == "city"
             and whole.place is not None
-            and whole.place.population < 100_000
+            and whole.place.population < sizes.known_town
             and common(words[0].lower())
         )
         if not small_common:
             return whole
     if any(word.lower() in VENUE_WORDS for word in words[1:]):
-        found = place_inside(words, common)
+        found = place_inside(words, common, sizes)
         if found is not None:
             return Recognized("venue", found[0].place, found[1])
     return Recognized("unknown")
 
 
 def place_inside(
-    words: list[str], common: Callable[[str], bool] = lambda word: False
+    words: list[str], common: Callable[[str], bool] = lambda word: False, sizes: PlaceSizes = SIZES
 ) -> tuple[Recognized, tuple[int, int]] | None:
-    """The longest, leftmost run of capitalised words inside ``words`` that names a country, a region or a city
-    of 100,000 people or more: "Melbourne" in "Melbourne Cricket Ground", "America" in "Bank of America".
-    A single ``common`` word names no city under a million people ("Golden", "Alliance" and "University" are
-    towns in GeoNames)."""
+    """The longest, leftmost run of capitalised words inside ``words`` that names a country, a region or a known
+    town: "Melbourne" in "Melbourne Cricket Ground", "America" in "Bank of America". A single ``common`` word
+    names only a city of ``sizes.common_word_city`` ("Golden", "Alliance" and "University" are towns in
+    GeoNames)."""
     for first, end in _sub_spans(len(words)):
         part = words[first:end]
         if not (part[0][:1].isupper() and part[-1][:1].isupper()) or len(part[-1]) < 3:
             continue
-        found = _recognize_name(" ".join(part))
+        found = _recognize_name(" ".join(part), sizes)
         if found is None or found.place is None or found.kind == "district":
             continue
         if found.kind != "city":
             return found, (first, end)
-        small = found.place.population < (1_000_000 if len(part) == 1 and common(part[0].lower()) else 100_000)
+        common_word = len(part) == 1 and common(part[0].lower())
+        small = found.place.population < (sizes.common_word_city if common_word else sizes.known_town)
         if not small:
             return found, (first, end)
     return None
 
 
-def _recognize_name(surface: str) -> Recognized | None:
+def _recognize_name(surface: str, sizes: PlaceSizes = SIZES) -> Recognized | None:
     country = find_country(surface, demonyms=False)  # "American" names no place
     if country is not None:
         return Recognized("country", Place(country.name, "country", country.code, country.population))
     key = normalize(plain(surface))
     region = _world_regions().get(key)
     cities = _world_cities().get(key, ())
-    known_as = _alternate_names().get(key)  # "New York" is GeoNames' "New York City", "Calcutta" Kolkata
-    if known_as is not None and (not cities or known_as.population > 10 * cities[0].population):
+    # "New York" is GeoNames' "New York City", "Calcutta" Kolkata
+    known_as = _alternate_names(sizes.known_town).get(key)
+    if known_as is not None and (not cities or known_as.population > sizes.alternate_name_ratio * cities[0].population):
         cities = (known_as,)
     if cities:
         best = cities[0]
-        if region is not None and _region_over_city(region, best):
+        if region is not None and _region_over_city(region, best, sizes):
             return Recognized("region", region)
-        parent = district_of(best)
+        parent = district_of(best, sizes)
         if parent is not None:
             return Recognized("district", best, parent=parent.name)
         return Recognized("city", best)
     return Recognized("region", region) if region is not None else None
 
 
-def _region_over_city(region: Place, city: Place) -> bool:
+def _region_over_city(region: Place, city: Place, sizes: PlaceSizes) -> bool:
     """Whether a name borne by both means the region: the state of Oregon, not the Ohio town of 20,000; the
     city of Portland, Oregon, not the Jamaican parish; Washington and New York the cities. A region of the city's
-    own country wins unless the city is a capital or has 500,000 people; a foreign one unless it has 100,000."""
+    own country wins unless the city is a capital or ``sizes.city_over_region``; a foreign one unless the city
+    is a known town."""
     if region.country == city.country:
-        return not city.capital and city.population < 500_000
-    return city.population < 100_000
+        return not city.capital and city.population < sizes.city_over_region
+    return city.population < sizes.known_town
 
 
 def _sub_spans(n: int) -> list[tuple[int, int]]:
@@ -130,10 +141,11 @@ def _sub_spans(n: int) -> list[tuple[int, int]]:
 
 
 @cache
-def cities_of(code: str) -> tuple[Place, ...]:
+def cities_of(code: str, sizes: PlaceSizes = SIZES) -> tuple[Place, ...]:
     """The country's cities that are not districts of a bigger one, most populous first (``rank`` counts
     these only)."""
-    towns = [p for p in _cities_by_country().get(code, ()) if district_of(p) is None and _looks_like_a_town(p.name)]
+    found = _cities_by_country().get(code, ())
+    towns = [p for p in found if district_of(p, sizes) is None and _looks_like_a_town(p.name)]
     return tuple(Place(p.name, p.kind, p.country, p.population, rank, p.capital) for rank, p in enumerate(towns))
 
 
@@ -149,13 +161,14 @@ def regions_of(code: str) -> tuple[Place, ...]:
     return _regions_by_country().get(code, ())
 
 
-def capital_of(country: Country) -> Place | None:
-    return next((city for city in cities_of(country.code) if city.capital), None)
+def capital_of(country: Country, sizes: PlaceSizes = SIZES) -> Place | None:
+    return next((city for city in cities_of(country.code, sizes) if city.capital), None)
 
 
-def district_of(city: Place) -> Place | None:
-    """The city ``city`` is a district of: one at least twice as big within 5 km + 3 km per sqrt(million
-    people) of the bigger one (14 km around London, 16 km around Mumbai); None for a city of its own."""
+def district_of(city: Place, sizes: PlaceSizes = SIZES) -> Place | None:
+    """The city ``city`` is a district of: one at least ``district_ratio`` times as big within ``district_km`` +
+    ``district_km_per_root_million`` km per sqrt(million people) of the bigger one (defaults: twice as big,
+    14 km around London, 16 km around Mumbai); None for a city of its own."""
     places = _cities_by_country().get(city.country, ())
     lat, lon, population = _coordinates(city.country)
     i = city.rank
@@ -163,7 +176,8 @@ def district_of(city: Place) -> Place | None:
         return None
     dx = (lon[:i] - lon[i]) * np.cos((lat[:i] + lat[i]) / 2)  # equirectangular: exact enough at this range
     km = 6371.0 * np.hypot(dx, lat[:i] - lat[i])
-    close = np.flatnonzero((km < 5.0 + 3.0 * np.sqrt(population[:i] / 1e6)) & (population[:i] >= 2 * population[i]))
+    radius = sizes.district_km + sizes.district_km_per_root_million * np.sqrt(population[:i] / 1e6)
+    close = np.flatnonzero((km < radius) & (population[:i] >= sizes.district_ratio * population[i]))
     return places[int(close[0])] if len(close) else None
 
 
@@ -218,14 +232,14 @@ def _world_cities() -> dict[str, tuple[Place, ...]]:
 
 
 @cache
-def _alternate_names() -> dict[str, Place]:
-    """Lower-case alternate Latin name ("Bombay", "New York") -> the most populous city of 100,000 people or
-    more known by it (smaller towns' alternate names are mostly transliterations nobody writes in English);
+def _alternate_names(known_town: int) -> dict[str, Place]:
+    """Lower-case alternate Latin name ("Bombay", "New York") -> the most populous city of ``known_town`` people
+    or more known by it (smaller towns' alternate names are mostly transliterations nobody writes in English);
     read only for names no city bears."""
     alternates: dict[str, Place] = {}
     for code, rows in _rows_by_country().items():
         for place, row in zip(_cities_by_country()[code], rows, strict=True):
-            if place.population < 100_000:
+            if place.population < known_town:
                 break  # rows are sorted by population
             for other in row.get("alternatenames", ()):
                 if other.isascii() and len(other) >= 4 and other[:1].isupper() and not other.isupper():  # no codes

@@ -1,9 +1,11 @@
-"""What a rewrite returns: the new text and one record per entity."""
+"""What a rewrite returns: the new text, one record per entity, and the map the records were spliced from."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from localize.mapping import EntityMap
 
 
 @dataclass
@@ -34,6 +36,17 @@ class RewriteResult:
     target: str
     source: str
     replacements: list[Replacement]
+    mapping: EntityMap | None = None  # original -> replacement per type; ``rewrite(..., fixed=)`` takes it back
+
+    @property
+    def strategy(self) -> str | None:
+        """ "grounded" (real things of the target country) or "open-vocabulary" (words of the vectors)."""
+        return self.mapping.strategy if self.mapping else None
+
+    @property
+    def notice(self) -> str | None:
+        """A line for the reader when the rewrite is not what they may expect (a target that is no country)."""
+        return self.mapping.notice if self.mapping else None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

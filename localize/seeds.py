@@ -127,35 +127,3 @@ STOP_WORDS: frozenset[str] = frozenset(
     """
     )
 )
-
-# Anchor words also exclude their demonyms and common aliases ("USA" -> "american", "us", ...).
-ALIASES: dict[str, tuple[str, ...]] = {
-    "usa": ("us", "u.s.", "u.s", "america", "american", "americans", "united_states", "states"),
-    "us": ("usa", "u.s.", "america", "american", "americans"),
-    "america": ("usa", "us", "u.s.", "american", "americans"),
-    "india": ("indian", "indians", "hindustan", "bharat"),
-    "uk": ("britain", "british", "briton", "britons", "england", "english", "u.k."),
-    "britain": ("uk", "british", "briton", "britons", "u.k."),
-    "england": ("english", "englishman"),
-    "france": ("french", "frenchman"),
-    "germany": ("german", "germans"),
-    "china": ("chinese",),
-    "japan": ("japanese",),
-    "spain": ("spanish", "spaniard", "spaniards"),
-    "italy": ("italian", "italians"),
-    "russia": ("russian", "russians"),
-    "pakistan": ("pakistani", "pakistanis"),
-    "mexico": ("mexican", "mexicans"),
-    "brazil": ("brazilian", "brazilians"),
-    "canada": ("canadian", "canadians"),
-    "australia": ("australian", "australians", "aussie"),
-    "netherlands": ("dutch", "holland"),
-    "ireland": ("irish",),
-    "scotland": ("scottish", "scots"),
-    "turkey": ("turkish", "turks"),
-    "greece": ("greek", "greeks"),
-    "egypt": ("egyptian", "egyptians"),
-    "israel": ("israeli", "israelis"),
-    "nigeria": ("nigerian", "nigerians"),
-    "kenya": ("kenyan", "kenyans"),
-}

@@ -1,9 +1,8 @@
 """Entities as spans of the text: validating entity dicts, splicing replacements in without touching anything
-else, giving a replacement the original's casing, and grouping mentions of one entity."""
+else, the words of an entity, and giving a replacement the original's casing."""
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -12,8 +11,6 @@ from typing import Any
 from localize.config import LocalizeError
 
 _SPACES = re.compile(r"(\s+)")
-# "Harvard University in Cambridge", "Acme Corp, Denver"; not "at", which in a fixture list is the home team's city
-_LOCATED_BY = re.compile(r"\s+in\s+|\s*,\s*", re.IGNORECASE)
 
 
 def words_of(surface: str) -> list[str]:
@@ -39,18 +36,6 @@ def mentions_from_entities(text: str, entities: Iterable[Mapping[str, Any]]) -> 
         if mention.end > mention.start and (not kept or mention.start >= kept[-1].end):
             kept.append(mention)
     return kept
-
-
-def located_mentions(text: str, mentions: Sequence[Mention]) -> list[tuple[Mention, Mention]]:
-    """(organisation or place, place) pairs where the second is written right after the first, as where it is:
-    "Harvard University in Cambridge", "Acme Corp, Boston", "Central Park in New York"."""
-    return [
-        (first, second)
-        for first, second in itertools.pairwise(mentions)
-        if first.entity_group in ("ORG", "LOC")
-        and second.entity_group == "LOC"
-        and _LOCATED_BY.fullmatch(text, first.end, second.start)
-    ]
 
 
 def _mention(text: str, entity: Mapping[str, Any]) -> Mention:
@@ -100,33 +85,15 @@ def match_casing(original: str, replacement: str, lowercase_vocab: bool) -> str:
     return text
 
 
+def abbreviation(surface: str) -> bool:
+    """ "USA", "U.K.", "UAE", "ST. LOUIS": upper case by spelling, not for emphasis; a place in its stead keeps
+    its own casing ("USA" -> "India", not "INDIA")."""
+    letters = [c for c in surface if c.isalpha()]
+    return surface.isupper() and (len(letters) <= 3 or "." in surface)
+
+
 def _title(text: str) -> str:
     # str.title() would also capitalise after apostrophes in "o'neill's"; capitalise word starts only.
     return " ".join(
         "-".join(part[:1].upper() + part[1:] for part in word.split("-")) for word in text.split(" ")
     )
-
-
-Key = tuple[str, tuple[str, ...]]  # (entity_group, lower-case words)
-
-
-def key_of(mention: Mention) -> Key:
-    return mention.entity_group, tuple(w.lower() for w in words_of(mention.text))
-
-
-def full_forms(keys: list[Key]) -> dict[Key, Key]:
-    """Partial key -> the longest key of the same type containing its words in order ("Mitchell" ->
-    "John Mitchell"). Keys that are not partial are absent."""
-    links = {}
-    for key in set(keys):
-        longer = [
-            k for k in set(keys) if k[0] == key[0] and len(k[1]) > len(key[1]) and _inside(key[1], k[1])
-        ]
-        if longer:
-            links[key] = max(longer, key=lambda k: (len(k[1]), keys.index(k) * -1))
-    return links
-
-
-def _inside(part: tuple[str, ...], whole: tuple[str, ...]) -> bool:
-    n = len(part)
-    return any(whole[i : i + n] == part for i in range(len(whole) - n + 1))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from localize import LocalizeError, Localizer, places
+from localize import LocalizeConfig, LocalizeError, Localizer, places
 from localize import names as name_data
 from localize.countries import find_country, normalize
 
@@ -220,7 +220,7 @@ def test_a_city_and_its_state_both_move(loc: Localizer) -> None:
 
 def part_words(target: str, part: str) -> set[str]:
     """Every word of the people and places in ``part`` of the target's pools."""
-    from localize.grounded import pool_part, surnames_that_name_no_place
+    from localize.pools import pool_part, surnames_that_name_no_place
 
     kinds = [places.cities_of(code(target)), places.regions_of(code(target))]
     each = [tuple(p.name for p in kind) for kind in kinds] + [surnames_that_name_no_place(code(target))]
@@ -229,7 +229,9 @@ def part_words(target: str, part: str) -> set[str]:
 
 
 def test_the_pool_parts_split_every_pool_the_same_way_each_time() -> None:
-    from localize.grounded import MIN_HELD_OUT, pool_part
+    from localize.pools import pool_part
+
+    MIN_HELD_OUT = LocalizeConfig().held_out_min
 
     for target in ("India", "Vietnam", "Germany"):
         for pool in (pools(target).female, tuple(c.name for c in places.cities_of(code(target)))):
@@ -244,8 +246,6 @@ def test_the_pool_parts_split_every_pool_the_same_way_each_time() -> None:
 
 @pytest.mark.parametrize("part", ["train", "held-out"])
 def test_a_pool_part_draws_people_and_places_from_that_part_only(part: str) -> None:
-    from localize import LocalizeConfig
-
     loc = Localizer.load(config=LocalizeConfig(pool_part=part))
     text = "John Smith and Mary Smith met Robert Brown in Chicago, Houston, Phoenix and Denver, Colorado."
     items = [("PER", "John Smith"), ("PER", "Mary Smith"), ("PER", "Robert Brown")]
@@ -260,8 +260,6 @@ def test_a_pool_part_draws_people_and_places_from_that_part_only(part: str) -> N
 
 
 def test_a_bad_pool_part_is_one_clear_line() -> None:
-    from localize import LocalizeConfig
-
     with pytest.raises(LocalizeError, match="pool part must be one of all, train, held-out"):
         LocalizeConfig(pool_part="test")
 

@@ -1,0 +1,314 @@
+"""Replacements for the moves of one text, for a country target: ranking each pool by the analogy
+``entity - source + target`` and a prior, the set of replacements already given, what each original got, the
+jitter and the seed. The result is the text's ``EntityMap``.
+
+What stays consistent across a text: a source first name always gets the same new first name, a surname the same
+new surname (so "Barack Obama" and "Michelle Obama" stay one family), a place the same new place, and two
+different originals never share a replacement (unless every candidate of a pool is taken).
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cache
+
+import numpy as np
+
+from localize import names, places, pools
+from localize.config import LocalizeConfig
+from localize.countries import Country, normalize
+from localize.grounded import INITIAL, PARTICLES, Analogy, Around, Fixed, FullName, OneName, ToPlace
+from localize.mapping import Decision, EntityMap, Entry, Kept, Kind, Move
+from localize.places import Place
+from localize.text import Mention, abbreviation, match_casing
+from localize.vectors import VectorIndex
+
+
+@dataclass
+class Pick:
+    """A chosen replacement and why."""
+
+    text: str
+    kind: Kind
+    pool: str  # where the candidates came from
+    score: float | None = None  # analogy cosine of the chosen candidate (None for rule-based picks)
+    alternatives: list[str] = field(default_factory=list)
+    follows: str | None = None
+
+
+Outcome = Pick | Kept
+
+
+@dataclass(frozen=True)
+class Pool:
+    """Candidates of one kind for one country, their unit vectors (zero rows where unknown) and a [0, 1] prior."""
+
+    label: str
+    names: tuple[str, ...]
+    vectors: np.ndarray
+    prior: np.ndarray
+
+
+class Ranker:
+    """Ranks a pool by ``cos(candidate, entity - source + target) + weight * prior``; shared by every text."""
+
+    def __init__(self, index: VectorIndex, config: LocalizeConfig) -> None:
+        self.index = index
+        self.config = config
+        self.pools = cache(self._pool)
+
+    def vector(self, words: Sequence[str]) -> np.ndarray | None:
+        """Mean unit vector of the words the vocabulary knows ("New York" -> new + york), or None."""
+        keys = [self.index.lookup(word) for word in words if word.lower() not in PARTICLES]
+        known = [self.index.unit(key) for key in keys if key is not None]
+        if not known:
+            return None
+        mean = np.mean(known, axis=0)
+        return mean / (np.linalg.norm(mean) or 1.0)
+
+    def _pool(self, label: str, candidates: tuple[str, ...], prior: tuple[float, ...]) -> Pool:
+        rows = [self.vector(name.split()) for name in candidates]
+        matrix = np.stack([row if row is not None else np.zeros(self.index.kv.vector_size) for row in rows])
+        return Pool(label, candidates, matrix.astype(np.float32), np.asarray(prior, dtype=np.float32))
+
+    def rank(
+        self, pool: Pool, query: np.ndarray, used: set[str], banned: set[str], prior: np.ndarray
+    ) -> tuple[list[str], list[float]]:
+        """Best candidates first, skipping those already used for another entity or equal to the original."""
+        scores = pool.vectors @ query
+        order = np.argsort(-(scores + self.config.prior_weight * prior), kind="stable")
+        picked: list[str] = []
+        cosines: list[float] = []
+        for i in order.tolist():
+            name = pool.names[i]
+            if name.lower() in used or name.lower() in banned:
+                continue
+            picked.append(name)
+            cosines.append(float(scores[i]))
+            if len(picked) > self.config.alternatives:
+                break
+        return picked, cosines
+
+    def well_known(self, name: str) -> float:
+        """0..1 from the vectors' frequency rank of the name's rarest word (a proxy for fame)."""
+        ranks = [self.index.kv.key_to_index.get(word.lower()) for word in name.split()]
+        if not ranks or any(rank is None for rank in ranks):
+            return 0.0
+        return 1.0 - math.log1p(max(ranks)) / math.log1p(len(self.index.kv.key_to_index))
+
+
+class Allocator:
+    """The replacements of one text, for one target country: the only place a candidate is chosen."""
+
+    def __init__(
+        self,
+        ranker: Ranker,
+        target: Country,
+        mapping: EntityMap,
+        anchors: tuple[np.ndarray, np.ndarray],
+        analogy: Callable[[str], tuple[list[str], list[float], str | None]] | None = None,
+    ) -> None:
+        self.ranker = ranker
+        self.config = ranker.config
+        self.target = target
+        self.map = mapping  # empty: filled here
+        self.target_vector, self.source_vector = anchors
+        self.analogy = analogy  # candidates of the open-vocabulary analogy for single-word organisations
+        self.memo: dict[tuple[str, str], Outcome] = {}  # (what, normalized original) -> what it got
+        self.used: dict[str, set[str]] = {"place": set(), "name": set(), "organisation": set()}
+        self.name_pools = names.load_pools().get(target.code)
+
+    def allocate(self, decisions: Sequence[tuple[Mention, Decision]], fixed: EntityMap | None = None) -> EntityMap:
+        """Fill the map: an original ``fixed`` already maps is reused as it is, and its replacement is never
+        given to another original; every other ``Move`` gets a candidate, in the order of the text."""
+        if fixed is not None:
+            self._reserve(fixed)
+        for mention, decision in decisions:
+            group, surface = mention.entity_group, mention.text
+            if self.map.get(group, surface) is not None:
+                continue
+            given = fixed.get(group, surface) if fixed is not None else None
+            self.map.put(group, surface, given or self._entry(surface, decision))
+        return self.map
+
+    def _reserve(self, fixed: EntityMap) -> None:
+        for group, by_original in fixed.entries.items():
+            usage = "name" if group == "PER" else "place"
+            for entry in by_original.values():
+                if entry.replacement:
+                    words = entry.replacement.split() if usage == "name" else [entry.replacement]
+                    self.used[usage].update(word.lower() for word in words)
+
+    def _entry(self, surface: str, decision: Decision) -> Entry:
+        if isinstance(decision, Kept):
+            return Entry(reason=decision.reason)
+        outcome = self._outcome(decision)
+        if isinstance(outcome, Kept):
+            return Entry(reason=outcome.reason)
+        if outcome.text == surface:
+            return Entry(reason="its counterpart is the same word")
+        return Entry(
+            outcome.text, None, outcome.kind, outcome.pool, outcome.score, outcome.alternatives, outcome.follows
+        )
+
+    def _outcome(self, move: Move) -> Outcome:
+        request = move.request
+        if isinstance(request, Fixed):
+            return Pick(request.text, move.kind, request.pool)
+        if isinstance(request, ToPlace):
+            outcome = self.place(request)
+            return replace(outcome, kind=move.kind) if isinstance(outcome, Pick) else outcome
+        if isinstance(request, Around):
+            return self.around(request, move.kind)
+        if isinstance(request, FullName):
+            return self.full_name(request)
+        if isinstance(request, OneName):
+            return self.one_name(request)
+        if isinstance(request, Analogy):
+            return self.organisation(request.surface)
+        raise TypeError(f"no allocation for {request!r}")
+
+    # --- places -------------------------------------------------------------------------------------
+
+    def place(self, request: ToPlace) -> Outcome:
+        place, surface = request.place, request.surface
+        key = (place.kind, normalize(surface))
+        if key not in self.memo:
+            self.memo[key] = self._place(place, surface)
+        outcome = self.memo[key]
+        if isinstance(outcome, Pick) and not abbreviation(surface):
+            return replace(outcome, text=match_casing(surface, outcome.text, False))
+        return outcome
+
+    def _place(self, place: Place, surface: str) -> Outcome:
+        capital = self._capital() if place.kind == "city" and place.capital else None
+        if capital is not None:
+            self.used["place"].add(capital.name.lower())
+            return Pick(capital.name, "city", f"the capital of {self.target.name}")
+        pool, prior = self._place_pool(place)
+        if pool is None:
+            return Kept(f"no {place.kind} of {self.target.name} in the data")
+        return self._pick(pool, surface.split(), place.kind, "place", prior)
+
+    def _capital(self) -> Place | None:
+        """The target's capital, where it is in the pool part and still free."""
+        capital = places.capital_of(self.target, self.config.places)
+        in_part = capital in pools.places_in_part(self.config, places.cities_of(self.target.code, self.config.places))
+        return capital if capital is not None and in_part and capital.name.lower() not in self.used["place"] else None
+
+    def _place_pool(self, place: Place) -> tuple[Pool | None, np.ndarray | None]:
+        code = self.target.code
+        if place.kind == "city":
+            cities = pools.places_in_part(self.config, places.cities_of(code, self.config.places))
+            if not cities:
+                return None, None
+            label = f"GeoNames cities of {self.target.name} ({len(cities)})"
+            pool = self.ranker.pools(label, tuple(c.name for c in cities), tuple(0.0 for _ in cities))
+            return pool, pools.city_prior(cities, place, self.config)
+        regions = pools.places_in_part(self.config, places.regions_of(code))
+        if not regions:
+            return None, None
+        label = f"ISO 3166-2 regions of {self.target.name} ({len(regions)})"
+        known = tuple(self.ranker.well_known(r.name) for r in regions)
+        return self.ranker.pools(label, tuple(r.name for r in regions), known), None
+
+    def around(self, request: Around, kind: Kind) -> Outcome:
+        """A venue or organisation name with the place in it replaced ("Melbourne Cricket Ground")."""
+        words, (first, end) = request.words, request.inside
+        inner = self._outcome(Move(None, request.inner))
+        if isinstance(inner, Kept):
+            return Kept(f"names {request.place.name}, which stays ({inner.reason})")
+        new_words = [*words[:first], *inner.text.split(), *words[end:]]
+        if len({word.lower() for word in new_words}) < len(new_words):
+            return Kept(f"{inner.text} would repeat a word of the name")
+        return Pick(" ".join(new_words), kind, inner.pool, inner.score)
+
+    # --- people -------------------------------------------------------------------------------------
+
+    def full_name(self, request: FullName) -> Pick:
+        new_given = [self._given(word, request.gender) for word in request.given]
+        new_family = [self._surname(" ".join(request.family))] if request.family else []
+        parts = new_family + new_given if request.family_first else new_given + new_family
+        alternatives = [
+            " ".join(p.alternatives[i] if i < len(p.alternatives) else p.text for p in parts)
+            for i in range(min(self.config.alternatives, max(len(p.alternatives) for p in parts)))
+        ]
+        scores = [p.score for p in parts if p.score is not None]
+        text = match_casing(request.surface, " ".join(part.text for part in parts), False)
+        pool = f"first names ({request.gender or 'either gender'}) and surnames of {self.target.name}"
+        return Pick(text, "full name", pool, round(sum(scores) / len(scores), 4) if scores else None, alternatives)
+
+    def one_name(self, request: OneName) -> Pick:
+        word = request.word
+        picked = self._given(word, request.gender) if request.role == "first" else self._surname(word)
+        return replace(picked, text=match_casing(word, picked.text, False), follows=request.follows)
+
+    def _given(self, word: str, gender: str | None) -> Pick:
+        if INITIAL.match(word):  # an initial ("John F. Kennedy") stays an initial
+            return Pick(word, "initial", "kept")
+        key = ("first name", word.lower())
+        if key not in self.memo:
+            pool_names = pools.part_of(self.config, self.name_pools.first(gender))
+            label = f"{gender or 'either-gender'} first names of {self.target.name} ({len(pool_names)}, names-dataset)"
+            pool = self.ranker.pools(label, pool_names, pools.frequency_prior(len(pool_names)))
+            self.memo[key] = self._pick(pool, [word], "first name", "name")
+        return self.memo[key]
+
+    def _surname(self, surname: str) -> Pick:
+        key = ("surname", normalize(surname))
+        if key not in self.memo:
+            found = pools.surnames_that_name_no_place(self.target.code, self.config.places)
+            pool_names = pools.part_of(self.config, found)
+            label = f"surnames of {self.target.name} ({len(pool_names)}, names-dataset)"
+            pool = self.ranker.pools(label, pool_names, pools.frequency_prior(len(pool_names)))
+            words = [w for w in surname.split() if w.lower() not in PARTICLES] or surname.split()
+            self.memo[key] = self._pick(pool, words, "surname", "name")
+        return self.memo[key]
+
+    # --- organisations ------------------------------------------------------------------------------
+
+    def organisation(self, surface: str) -> Outcome:
+        if self.analogy is None:  # the target or source word is not in the vectors
+            return Kept("an organisation with no place in its name: kept whole")
+        key = ("organisation", normalize(surface))
+        if key not in self.memo:
+            self.memo[key] = self._organisation_word(surface, *self.analogy(surface))
+        return self.memo[key]
+
+    def _organisation_word(self, surface: str, rendered: list[str], scores: list[float], reason: str | None) -> Outcome:
+        used = self.used["organisation"]
+        fresh = [t for t in dict.fromkeys(rendered) if t.lower() not in used and t != surface]
+        if not fresh:
+            return Kept(reason or "no organisation word fits")
+        used.add(fresh[0].lower())
+        score = round(scores[rendered.index(fresh[0])], 4)
+        pool = "organisation words of the vectors (open-vocabulary analogy)"
+        return Pick(fresh[0], "organisation", pool, score, fresh[1 : 1 + self.config.alternatives])
+
+    # --- ranking ------------------------------------------------------------------------------------
+
+    def _pick(self, pool: Pool, words: Sequence[str], kind: Kind, usage: str, prior: np.ndarray | None = None) -> Pick:
+        entity = self.ranker.vector(words)
+        query = self.target_vector - self.source_vector + (entity if entity is not None else 0.0)
+        query = (query / (np.linalg.norm(query) or 1.0)).astype(np.float32)
+        used = self.used[usage]
+        banned = {w.lower() for w in words} | {" ".join(words).lower()}
+        prior = (pool.prior if prior is None else prior) + self._jitter(words, len(pool.names), entity is None, usage)
+        ranked, cosines = self.ranker.rank(pool, query, used, banned, prior)
+        if not ranked:  # every candidate is taken: share the best one rather than keep a foreign word
+            ranked, cosines = self.ranker.rank(pool, query, set(), banned, prior)
+        if self.config.seed:  # a corpus copy draws among the best few instead of taking the best
+            rng = np.random.default_rng(zlib.crc32(f"{self.config.seed}:{' '.join(words).lower()}".encode()))
+            chosen = int(rng.integers(len(ranked)))
+            ranked = [ranked[chosen], *ranked[:chosen], *ranked[chosen + 1 :]]
+            cosines = [cosines[chosen], *cosines[:chosen], *cosines[chosen + 1 :]]
+        used.add(ranked[0].lower())
+        return Pick(ranked[0], kind, pool.label, round(cosines[0], 4), ranked[1:])
+
+    def _jitter(self, words: Sequence[str], size: int, unknown: bool, usage: str) -> np.ndarray:
+        config = self.config
+        amount = config.jitter_unknown if unknown else (config.jitter_name if usage == "name" else config.jitter_place)
+        return pools.variety(" ".join(words), size, amount, config.seed)

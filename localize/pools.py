@@ -1,0 +1,86 @@
+"""The candidates of a country target, per kind: its cities and regions (``localize.places``), its first names and
+surnames (``localize.names``), the part of each pool a run draws from, and each candidate's prior."""
+
+from __future__ import annotations
+
+import math
+import zlib
+from functools import cache
+
+import numpy as np
+
+from localize import names, places
+from localize.config import LocalizeConfig, PlaceSizes
+from localize.countries import normalize
+from localize.places import Place
+
+
+@cache
+def pool_part(names: tuple[str, ...], part: str, held_out_share: float, held_out_min: int = 5) -> tuple[str, ...]:
+    """The names of one pool that belong to ``part`` ("all", "train" or "held-out"), in the pool's order. The
+    held-out part is the ``held_out_share`` of the pool's names with the lowest hashes (at least
+    ``held_out_min``, or a third of a small pool): the same names on every machine and in every run."""
+    if part == "all":
+        return names
+    distinct = sorted({normalize(name) for name in names}, key=lambda name: (zlib.crc32(name.encode()), name))
+    size = max(round(held_out_share * len(distinct)), min(held_out_min, len(distinct) // 3))
+    held_out = set(distinct[:size])
+    return tuple(name for name in names if (normalize(name) in held_out) == (part == "held-out"))
+
+
+def part_of(config: LocalizeConfig, found: tuple[str, ...]) -> tuple[str, ...]:
+    return pool_part(found, config.pool_part, config.held_out_share, config.held_out_min)
+
+
+def places_in_part(config: LocalizeConfig, found: tuple[Place, ...]) -> tuple[Place, ...]:
+    kept = set(part_of(config, tuple(p.name for p in found)))
+    return tuple(p for p in found if p.name in kept)
+
+
+@cache
+def surnames_that_name_no_place(code: str, sizes: PlaceSizes = places.SIZES) -> tuple[str, ...]:
+    """The country's surnames, less those that are also a country, a region or a known town: a reader (and the
+    tagger) takes "Santos" or "Lima" for the place or its football club."""
+
+    def names_a_place(name: str) -> bool:
+        found = places._recognize_name(name, sizes)
+        if found is None or found.place is None:
+            return False
+        return found.kind in ("country", "region") or found.place.population >= sizes.known_town
+
+    return tuple(name for name in names.load_pools()[code].surname if not names_a_place(name))
+
+
+def source_rank(place: Place, sizes: PlaceSizes = places.SIZES) -> int:
+    """The rank of a city among its own country's cities that are not districts."""
+    ranks = _town_ranks(place.country, sizes)
+    return ranks.get(place.name, len(ranks))
+
+
+@cache
+def _town_ranks(code: str, sizes: PlaceSizes) -> dict[str, int]:
+    return {city.name: city.rank for city in reversed(places.cities_of(code, sizes))}  # the first of a name wins
+
+
+def city_prior(cities: tuple[Place, ...], place: Place, config: LocalizeConfig) -> np.ndarray:
+    """Prior for a city of about the same rank in its country: New York (1st) -> one of the 4 largest,
+    Kansas City (~40th) -> one between about 13th and 120th; the analogy decides within that window. 1 at the
+    same rank, falling to 0 at a factor of 3 apart, ``out_of_rank_prior`` beyond; a capital only for a capital,
+    and for the largest city where it is the largest (Tokyo, Berlin)."""
+    rank = source_rank(place, config.places)
+    ranks = np.arange(len(cities), dtype=np.float32)
+    distance = np.abs(np.log1p(ranks) - math.log1p(rank)) / math.log(3)
+    prior = np.where(distance <= 1.0, 1.0 - distance, config.out_of_rank_prior).astype(np.float32)
+    prior[[c.capital and not (c.rank == 0 and rank == 0) for c in cities]] = config.capital_prior
+    return prior
+
+
+def variety(original: str, size: int, amount: float, seed: int = 0) -> np.ndarray:
+    """A jitter in [0, amount) per candidate, the same for the same original and seed on every run: originals
+    the vectors do not know ("Campese", "Eyles") would otherwise all get the single most typical candidate."""
+    rng = np.random.default_rng(zlib.crc32(f"{seed}:{original.lower()}".encode()))
+    return (amount * rng.random(size)).astype(np.float32)
+
+
+def frequency_prior(size: int) -> tuple[float, ...]:
+    return tuple(1.0 - math.log1p(rank) / math.log1p(size) for rank in range(size))

@@ -1,0 +1,131 @@
+"""localize's one path and what it hands on: the EntityMap (JSON, fixed entries reused, never shared), the
+strategy and notice of a result, the open-vocabulary rules of issue #24, and the settings that live in
+LocalizeConfig. Runs on the embedded GloVe and the shipped name pools."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from localize import LocalizeConfig, Localizer, places
+from localize.config import PlaceSizes
+from localize.countries import aliases, find_country
+from localize.grounded import RULES
+from localize.mapping import EntityMap
+
+
+def ents(text: str, *items: tuple[str, str]) -> list[dict]:
+    out, cursor = [], 0
+    for group, word in items:
+        begin = text.index(word, cursor)
+        out.append({"entity_group": group, "start": begin, "end": begin + len(word)})
+        cursor = begin + len(word)
+    return out
+
+
+@pytest.fixture(scope="module")
+def loc() -> Localizer:
+    return Localizer.load()
+
+
+OBAMAS = "Barack Obama and Michelle Obama flew from Washington to Los Angeles."
+OBAMA_ENTITIES = [("PER", "Barack Obama"), ("PER", "Michelle Obama"), ("LOC", "Washington"), ("LOC", "Los Angeles")]
+
+
+def test_a_word_that_names_no_country_is_an_open_vocabulary_rewrite_and_says_so(loc: Localizer) -> None:
+    result = loc.rewrite(OBAMAS, ents(OBAMAS, *OBAMA_ENTITIES), target="Atlantis", source="USA")
+    assert result.strategy == "open-vocabulary" and result.mapping.strategy == "open-vocabulary"
+    assert "'Atlantis' names no country" in result.notice
+    grounded = loc.rewrite(OBAMAS, ents(OBAMAS, *OBAMA_ENTITIES), target="India", source="USA")
+    assert grounded.strategy == "grounded" and grounded.notice is None
+    asked = Localizer(loc.index.kv, LocalizeConfig(grounded=False)).rewrite(OBAMAS, [], target="India")
+    assert asked.strategy == "open-vocabulary" and "India is a country" in asked.notice
+
+
+@pytest.mark.parametrize("target", ["Atlantis", "India"])
+def test_open_vocabulary_never_repeats_a_word_nor_shares_a_replacement(loc: Localizer, target: str) -> None:
+    """Issue #24: 'Yeltsin Yeltsin and Phoebe Yeltsin flew from Aqaba to Cancun Cancun.'"""
+    previous = Localizer(loc.index.kv, LocalizeConfig(grounded=False))
+    result = previous.rewrite(OBAMAS, ents(OBAMAS, *OBAMA_ENTITIES), target=target, source="USA")
+    new = [r.replacement for r in result.replacements]
+    assert all(new), result.replacements
+    for replacement in new:
+        words = replacement.lower().split()
+        assert len(set(words)) == len(words), new
+    assert len(set(new)) == len(new), new
+    owner: dict[str, str] = {}  # replacement word -> the original word it stands for
+    for record in result.replacements:
+        for original, word in zip(record.original.split(), record.replacement.split(), strict=True):
+            assert owner.setdefault(word.lower(), original) == original, new
+    assert new[0].split()[-1] == new[1].split()[-1]  # one family still shares its new surname
+
+
+def test_the_map_is_json_with_every_entity_kept_or_moved(loc: Localizer) -> None:
+    text = "Emma met Bill Gates of Microsoft, then flew from Chicago to Germany."
+    items = [("PER", "Emma"), ("PER", "Bill Gates"), ("ORG", "Microsoft"), ("LOC", "Chicago"), ("LOC", "Germany")]
+    result = loc.rewrite(text, ents(text, *items), target="Japan", source="USA")
+    data = json.loads(json.dumps(result.mapping.to_dict()))
+    assert data["version"] == 1 and data["strategy"] == "grounded"
+    assert (data["target"], data["source"]) == ("Japan", "United States")
+    assert data["entries"]["PER"]["Bill Gates"]["kind"] == "full name"
+    assert data["entries"]["LOC"]["Chicago"]["kind"] == "city"
+    assert data["entries"]["ORG"]["Microsoft"]["replacement"] is None
+    assert "no place in its name" in data["entries"]["ORG"]["Microsoft"]["reason"]
+    assert data["entries"]["LOC"]["Germany"]["reason"] == "a foreign country: kept"
+    assert EntityMap.from_dict(data) == result.mapping
+
+
+def test_a_fixed_map_is_reused_and_its_replacements_are_never_given_again(loc: Localizer) -> None:
+    alone = loc.rewrite("Boston", ents("Boston", ("LOC", "Boston")), target="India", source="USA")
+    boston_gets = alone.replacements[0].replacement
+    fixed = EntityMap("India", "United States", "grounded")
+    first = loc.rewrite("Chicago", ents("Chicago", ("LOC", "Chicago")), target="India", source="USA")
+    fixed.put("LOC", "Chicago", first.mapping.get("LOC", "Chicago"))
+    fixed.get("LOC", "Chicago").replacement = boston_gets  # a user's edit: Chicago -> what Boston would get
+    text = "From Chicago to Boston."
+    result = loc.rewrite(text, ents(text, ("LOC", "Chicago"), ("LOC", "Boston")), "India", "USA", fixed=fixed)
+    chicago, boston = (r.replacement for r in result.replacements)
+    assert chicago == boston_gets
+    assert boston not in (None, boston_gets)
+    assert result.text == f"From {chicago} to {boston}."
+
+
+def test_a_fixed_map_binds_the_open_vocabulary_analogy_too(loc: Localizer) -> None:
+    previous = Localizer(loc.index.kv, LocalizeConfig(grounded=False))
+    alone = previous.rewrite("Boston", ents("Boston", ("LOC", "Boston")), target="India", source="USA")
+    fixed = EntityMap(alone.target, alone.source, "open-vocabulary")
+    fixed.put("LOC", "Chicago", alone.mapping.get("LOC", "Boston"))
+    text = "From Chicago to Boston."
+    result = previous.rewrite(text, ents(text, ("LOC", "Chicago"), ("LOC", "Boston")), "India", "USA", fixed=fixed)
+    chicago, boston = (r.replacement for r in result.replacements)
+    assert chicago == alone.replacements[0].replacement != boston
+
+
+def test_moves_are_allocated_in_the_order_of_the_text(loc: Localizer) -> None:
+    """Deciding allocates nothing: asking whether 'Paris Arena' anchors the place after it used to allocate the
+    arena first, and its Paris took the capital that 'LONDON', written before it, should get."""
+    text = "They left LONDON on Monday.\nThe show at the Paris Arena in Prestwick was sold out."
+    items = [("LOC", "LONDON"), ("LOC", "Paris Arena"), ("LOC", "Prestwick")]
+    for target in ("India", "Japan", "Germany"):
+        result = loc.rewrite(text, ents(text, *items), target=target, source="USA")
+        capital = places.capital_of(find_country(target))
+        london, arena, _ = (r.replacement for r in result.replacements)
+        assert london == capital.name.upper(), (target, result.replacements)
+        assert arena.endswith(" Arena") and capital.name not in arena
+
+
+def test_one_rule_per_type() -> None:
+    assert set(RULES) == {"PER", "LOC", "ORG", "MISC"}
+
+
+def test_place_thresholds_are_settings() -> None:
+    """Portland (Oregon, 650,000 people) is the city, not the Jamaican parish, because it is a known town."""
+    assert places.recognize(["Portland"]).kind == "city"
+    assert places.recognize(["Portland"], sizes=PlaceSizes(known_town=10_000_000)).kind == "region"
+
+
+def test_the_open_vocabulary_anchors_take_their_aliases_from_the_countries() -> None:
+    assert {"usa", "america", "american", "americans", "united_states", "states"} <= aliases("USA")
+    assert {"india", "indian", "indians", "bharat"} <= aliases("india")
+    assert aliases("Atlantis") == frozenset()
