@@ -114,8 +114,8 @@ def part_words() -> Callable[[str, str], set[str]]:
     target's pools."""
     from localize import places
     from localize.countries import find_country
-    from localize.grounded import pool_part, surnames_that_name_no_place
     from localize.names import load_pools
+    from localize.pools import pool_part, surnames_that_name_no_place
 
     def words(target: str, part: str) -> set[str]:
         code = find_country(target).code
