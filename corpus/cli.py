@@ -1,7 +1,8 @@
 """Datasets through ner and localize.
 
-``python -m corpus conll FILE|DIR --output OUT --target India [--source USA] [--seed N]``: a labelled CoNLL
-corpus with its people, places and organisations moved to another country, tags following the replacements.
+``python -m corpus conll FILE|DIR --output OUT --target India [--source USA] [--seed N] [--switch all]``: a
+labelled CoNLL corpus with its people, places and organisations moved to another country, tags following the
+replacements (``--switch all``: every one of them, foreign countries included; conll.switch, docs/switch.md).
 
 ``python -m corpus tag INPUT --output OUT.parquet`` adds an ``entities`` column to every row;
 ``python -m corpus rewrite INPUT --output OUT.parquet --target India`` adds ``entities``, ``rewritten`` and
@@ -20,6 +21,7 @@ import sys
 from pathlib import Path
 
 from conll import ConllError
+from conll.switch import SWITCH_HELP, SWITCH_MODES, switcher
 from corpus.config import ENGINES, CorpusConfig, CorpusError
 from corpus.labelled import conll_files, rewrite_file
 from localize import LocalizeConfig, LocalizeError, Localizer
@@ -48,8 +50,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         localizer = Localizer.load(args.vectors, LocalizeConfig(seed=args.seed, pool_part=args.pool_part))
         types = _types(args.types)
+        rewriter = switcher(localizer, args.switch)
         for source, destination in list(conll_files(args.input, args.output)):
-            counts = rewrite_file(localizer, source, destination, args.target, args.source, types)
+            counts = rewrite_file(rewriter, source, destination, args.target, args.source, types)
             kept = counts["kept"]
             print(f"{source} -> {destination}: {counts['replaced']} entities replaced, {kept} kept", file=sys.stderr)
     except (LocalizeError, ConllError, FileNotFoundError) as error:
@@ -119,6 +122,7 @@ def _parser() -> argparse.ArgumentParser:
         "--pool-part", choices=POOL_PARTS, default="all",
         help="names from this part of the per-country pools: 'train' for training copies, 'held-out' for audits",
     )  # fmt: skip
+    conll.add_argument("--switch", choices=SWITCH_MODES, default="localize", help=SWITCH_HELP)
     epilog = f"{READ_BACK} {EXIT_STATUS}"
     tag = jobs.add_parser("tag", help="add an entities column to every row of a dataset", epilog=epilog)
     rewrite = jobs.add_parser(

@@ -99,3 +99,22 @@ def test_an_augmented_run_trains_on_the_copies_and_records_them(tmp_path, capsys
     with one_thread():
         assert train_main([*args[:-4], "--augment", "Atlantis"]) == 2
     assert "not a country" in capsys.readouterr().err
+
+
+def test_augment_switch_all_replaces_foreign_places_too_and_localize_keeps_its_cache_key(train_split, tmp_path) -> None:
+    # "Amsterdam" and "Manchester United" are foreign places and a foreign club: localize keeps them at least
+    # sometimes, the full switch never.
+    assert settings().key(train_split) == settings(switch="localize").key(train_split)
+    assert "switch" not in settings().settings(train_split)
+    assert settings(switch="all").key(train_split) != settings().key(train_split)
+    with pytest.raises(DataError, match="--augment-switch must be one of"):
+        Augmentation.from_config(TrainConfig(augment="India", augment_switch="every"))
+    kept = {"Amsterdam", "Schiphol", "Manchester", "BRUSSELS", "EU"}
+    for copy in epoch_copies(train_split, settings(switch="all"), tmp_path):
+        for tokens, tags in zip(copy["tokens"], copy["ner_tags"], strict=True):
+            names = [LABELS[t] for t in tags]
+            entity_words = {tokens[i] for i, name in enumerate(names) if name[2:] in ("PER", "LOC", "ORG")}
+            assert not entity_words & kept, tokens
+            assert [w for w, n in zip(tokens, names, strict=True) if n.endswith("MISC")] in ([], ["German"])
+    mixed = epoch_copies(train_split, settings(switch="mixed"), tmp_path)
+    assert len(mixed) == 2

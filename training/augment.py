@@ -2,9 +2,9 @@
 
 Every epoch sees the original training sentences plus ``--augment-ratio`` times as many documents again, each a
 copy of a randomly drawn training document whose people, places and organisations ``localize`` moved to a
-randomly drawn country (``conll.rewrite``: tags follow the replacements, MISC and outside tokens
-stay). Replacements come from the "train" part of localize's per-country pools only, so that
-``benchmarks/entity_switch.py`` can audit on names no model saw in training (the "held-out" part).
+randomly drawn country (``conll.rewrite``; with ``--augment-switch all`` every PER/LOC/ORG, ``conll.switch``; tags
+follow, MISC and outside tokens stay). Replacements come from the "train" part of localize's per-country pools only,
+so that ``benchmarks/entity_switch.py`` can audit on names no model saw in training (the "held-out" part).
 
 The copies are made once for all epochs and cached as CoNLL files under ``--augment-cache``, in a folder keyed
 by everything that changes them (the training sentences, countries, ratio, seed, pool split); a resumed, repeated
@@ -23,6 +23,7 @@ from datasets import Dataset
 
 from conll import LABELS, Document, Token, write_documents
 from conll.rewrite import rewrite_document
+from conll.switch import FullSwitch
 from localize import LocalizeConfig, LocalizeError, Localizer
 from localize.countries import country, find_country
 from localize.names import load_pools
@@ -39,6 +40,7 @@ REPLACED_TYPES = ("PER", "LOC", "ORG")
 # The hub's splits have no document markers (one document each); they are cut into pseudo-documents this long, so
 # that one rewrite does not have to find thousands of distinct names.
 MAX_DOCUMENT_SENTENCES = 40
+AUGMENT_SWITCHES = ("localize", "all", "mixed")
 
 
 @dataclass(frozen=True)
@@ -48,19 +50,27 @@ class Augmentation:
     epochs: int
     seed: int
     held_out_share: float
+    switch: str = "localize"  # "localize", "all" or "mixed" (each copy drawn between the two)
 
     @classmethod
     def from_config(cls, cfg: TrainConfig) -> Augmentation:
         if cfg.augment_ratio <= 0:
             raise DataError(f"--augment-ratio must be above 0, got {cfg.augment_ratio}")
+        if cfg.augment_switch not in AUGMENT_SWITCHES:
+            choices = ", ".join(AUGMENT_SWITCHES)
+            raise DataError(f"--augment-switch must be one of {choices}, got {cfg.augment_switch!r}")
         countries = augment_countries(cfg.augment)
-        return cls(countries, cfg.augment_ratio, cfg.epochs, cfg.seed, LocalizeConfig.held_out_share)
+        return cls(
+            countries, cfg.augment_ratio, cfg.epochs, cfg.seed, LocalizeConfig.held_out_share, cfg.augment_switch
+        )
 
     def settings(self, train: Dataset) -> dict:
         """What the copies depend on, the training sentences included. Not the number of epochs: epoch N's copies
         are the same whatever follows, so a longer run reuses them."""
         settings = {**asdict(self), "countries": sorted(self.countries), "data": train._fingerprint}
         del settings["epochs"]
+        if self.switch == "localize":  # the copies made before --augment-switch existed keep their cache key
+            del settings["switch"]
         return settings
 
     def key(self, train: Dataset) -> str:
@@ -122,12 +132,16 @@ def make_copies(train: Dataset, augmentation: Augmentation, folder: Path, files:
         # A non-zero localize seed draws among the best few candidates: copies of one document differ by epoch.
         config = LocalizeConfig(seed=1 + augmentation.seed * 1000 + epoch, pool_part="train")
         localizer = Localizer(kv, config, name)
+        full = FullSwitch(localizer)
         picked = [documents[rng.randrange(len(documents))] for _ in range(per_epoch)]
         try:
-            copies = [
-                rewrite_document(document, localizer, rng.choice(augmentation.countries), SOURCE, REPLACED_TYPES)[0]
-                for document in picked
-            ]
+            copies = []
+            for document in picked:
+                target = rng.choice(augmentation.countries)
+                # Drawn after the country, so that 'localize' copies are the ones made before --augment-switch.
+                everything = augmentation.switch == "all" or (augmentation.switch == "mixed" and rng.random() < 0.5)
+                rewriter = full if everything else localizer
+                copies.append(rewrite_document(document, rewriter, target, SOURCE, REPLACED_TYPES)[0])
         except LocalizeError as error:
             raise DataError(f"--augment: {error}") from error
         write_documents(copies, path)

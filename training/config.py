@@ -48,6 +48,13 @@ class TrainConfig:
             "(comma-separated, or 'all'); names from the train part of localize's pools"
         },
     )
+    augment_switch: str = field(
+        default="localize",
+        metadata={
+            "help": "what the copies replace: 'localize' (the source country's entities; foreign countries stay), "
+            "'all' (every PER/LOC/ORG, countries included: conll.switch) or 'mixed' (each copy one of the two)"
+        },
+    )
     augment_ratio: float = field(default=0.5, metadata={"help": "copied documents per epoch, per training document"})
     augment_cache: str = field(default="runs/augment", metadata={"help": "where the copies are cached"})
     join_sentences: float = field(

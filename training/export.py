@@ -3,9 +3,9 @@
 ``python -m training.export RUN/best models/ner-default``. Inference loads it back as float32 on CPU.
 An adapter folder (``--adapter lora``) ships as an adapter folder (fp16 adapter weights, a few MB; its base
 encoder is installed separately), or with ``--merge`` as a standalone model with the adapter merged in.
-``--average-with OTHER --data DIR`` ships the mean of two adapters of one lineage (a run and the run continued
-from it): weight averaging keeps most of what each schedule gained (Wortsman et al. 2022, "Robust fine-tuning of
-zero-shot models"; "Model soups"); dev and test are measured again on the averaged export.
+``--average-with OTHER --data DIR`` ships the mean of two adapters, or of two full models, of one lineage (a run and
+the run continued from it): weight averaging keeps most of what each schedule gained (Wortsman et al. 2022, "Robust
+fine-tuning of zero-shot models"; "Model soups"); dev and test are measured again on the averaged export.
 """
 
 from __future__ import annotations
@@ -56,7 +56,10 @@ def export(
             card.write(MERGED_NOTE)
     if average_with is not None:  # before the rename: a refused or failed average leaves the destination as it was
         try:
-            average_adapters(source, average_with, temporary, data)
+            if adapter:
+                average_adapters(source, average_with, temporary, data)
+            else:
+                average_models(source, average_with, temporary, data)
         except BaseException:
             shutil.rmtree(temporary, ignore_errors=True)
             raise
@@ -89,6 +92,31 @@ def average_adapters(source: Path, other: Path, destination: Path, data: str) ->
     card.write_text(averaged_card(card.read_text() if card.is_file() else "", metrics, source, other))
 
 
+def average_models(source: Path, other: Path, destination: Path, data: str) -> None:
+    """``destination`` (an fp16 export of a full model) gets the mean of its weights and ``other``'s (a full model
+    of the same architecture, e.g. the model it was continued from), measured again like an averaged adapter."""
+    weights, theirs = destination / "model.safetensors", other / "model.safetensors"
+    if not theirs.is_file() or is_adapter_dir(other):
+        raise DataError(f"--average-with {other}: not a full model folder (no model.safetensors)")
+    first, second = load_file(weights), load_file(theirs)
+    if {n: t.shape for n, t in first.items()} != {n: t.shape for n, t in second.items()}:
+        raise DataError(f"--average-with {other}: its weights have other names or shapes than the source's")
+    mean = {
+        name: ((first[name].float() + second[name].float()) / 2).to(first[name].dtype)
+        if first[name].is_floating_point()
+        else first[name]
+        for name in first
+    }
+    save_file(mean, weights, metadata={"format": "pt"})
+    (destination / RANGES_FILE).unlink(missing_ok=True)
+    metrics = {"averaged": [str(source), str(other)]}
+    for name, split in (("dev", "validation"), ("test", "test")):
+        metrics[name] = evaluate_model_dirs([str(destination)], data, split)
+    (destination / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
+    card = destination / "README.md"
+    card.write_text(averaged_card(card.read_text() if card.is_file() else "", metrics, source, other, "model"))
+
+
 def comparable(setting):
     """peft saves a set of target modules as a list in no fixed order."""
     return sorted(setting) if isinstance(setting, list) else setting
@@ -108,7 +136,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("source", type=Path, help="a saved model or adapter directory (e.g. runs/x/best)")
     parser.add_argument("destination", type=Path)
     parser.add_argument("--merge", action="store_true", help="merge an adapter into its base: one standalone model")
-    parser.add_argument("--average-with", type=Path, help="another adapter folder of the same lineage: ship the mean")
+    parser.add_argument(
+        "--average-with",
+        type=Path,
+        help="another adapter (or full model) folder of the same lineage: ship the mean",
+    )
     parser.add_argument("--data", help="with --average-with: CoNLL data to measure the averaged adapter on")
     args = parser.parse_args(argv)
     if args.average_with and (args.merge or not args.data):

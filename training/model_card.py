@@ -92,9 +92,17 @@ def augment_notes(cfg) -> list[str]:
         f"Trained on the original documents plus entity-switched copies (`--augment {cfg.augment}`, "
         f"{cfg.augment_ratio} copied documents per document and epoch, each for a randomly drawn country; "
         "`training/augment.py`). Their names, cities and regions come from the train part of `localize`'s pools; "
-        "`benchmarks/entity_switch.py` audits on the held-out part.",
+        "`benchmarks/entity_switch.py` audits on the held-out part." + SWITCH_NOTES.get(cfg.augment_switch, ""),
         "",
     ]
+
+
+SWITCH_NOTES = {
+    "all": " Every copy switches every PER/LOC/ORG entity to the drawn country, foreign countries and their places "
+    "included (`--augment-switch all`; docs/switch.md).",
+    "mixed": " Each copy either moves what `localize` moves or switches every PER/LOC/ORG entity, foreign countries "
+    "included, drawn per copy (`--augment-switch mixed`; docs/switch.md).",
+}
 
 
 def join_notes(cfg) -> list[str]:
@@ -106,12 +114,12 @@ def join_notes(cfg) -> list[str]:
     ]
 
 
-def averaged_card(card: str, metrics: dict, source: Path, other: Path) -> str:
+def averaged_card(card: str, metrics: dict, source: Path, other: Path, weights: str = "adapter") -> str:
     """``source``'s card with the averaged adapter's scores in place of its own, and a note saying what was mixed."""
     scores = iter(line for split in ("dev", "test") for line in figures(split, metrics[split]))
     lines = [next(scores, line) if line.startswith(("| dev |", "| test |")) else line for line in card.splitlines()]
     note = (
-        f"These weights are the mean of this run's adapter (`{source}`) and `{other}`'s, tensor by tensor "
+        f"These weights are the mean of this run's {weights} (`{source}`) and `{other}`'s, tensor by tensor "
         "(`python -m training.export --average-with`); the scores above were measured on the mean."
     )
     return "\n".join([*lines, "", note, ""])
