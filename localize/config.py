@@ -59,6 +59,9 @@ class LocalizeConfig:
     # and a city more than three times larger or smaller in rank comes only when every one inside is taken.
     capital_prior: float = -10.0
     out_of_rank_prior: float = -5.0
+    # A city written with its region ("Boston, Massachusetts") comes from another region only when every city
+    # of the one that fits is taken.
+    out_of_region_prior: float = -20.0
     # The target's direction dominates an analogy query, so without a jitter every surname would get the one
     # most typical of the target: originals the vectors do not know (which all share one query) get the most,
     # names more than places (whose rank prior already spreads them).
