@@ -12,10 +12,13 @@ Figures per target:
   falls in the same band as the original's (bands 1, 2-5, 6-20, 21-100, 101-500, >500);
 - big -> small: replacements of a 500k+ city that are places under 50k people;
 - reads as a person/country: replaced places whose replacement is a country's name or one of the target's
-  first names or surnames (localize's names-dataset pools);
+  first names or surnames (localize's names-dataset pools); and the same where a city of 100,000 people or more
+  (Kanazawa, also a surname) counts as read as the city;
 - variety: distinct replacements / distinct originals over all documents, for first names, surnames, cities;
-- same/nested places: documents where two different places get the same replacement or one inside the other
-  (same name, one name containing the other's words, or a GeoNames district of the other);
+- rank in band, capital a band: the same with capitals a band of their own (a capital becomes the capital);
+- same/nested places: documents where two different cities get the same replacement or one inside the other
+  (same name, one name containing the other's words, or a GeoNames district of the other); a region holding the
+  city written with it is no fault;
 - the no-regression figures of benchmarks/localize_quality.py (places/names in target, gender, repeats,
   consistency), without its tagger.
 """
@@ -180,20 +183,26 @@ def naturalness(results: list[RewriteResult], generated_results: list[RewriteRes
         pairs += 1
         new_city, new_region = city.replacement or city.original, region.replacement or region.original
         coherent += normalize(plain(new_region)) == geocoded_region(new_city, code)
-    in_band = banded = big = big_small = odd = moved_places = 0
+    odd_small = 0
+    in_band = in_band_capitals = banded = big = big_small = odd = moved_places = 0
     distinct: dict[str, tuple[set[str], set[str]]] = {k: (set(), set()) for k in ("first name", "surname", "city")}
     nested_docs = 0
     pools = name_data.load_pools().get(code)
     person = {n.lower() for n in (*pools.male, *pools.female, *pools.surname)} if pools else set()
     family_first = find_country(code) is not None and find_country(code).family_name_first
     for res in [*results, *generated_results]:
-        moved: dict[str, str] = {}
+        cities: dict[str, str] = {}
         for r in res.replacements:
             if r.entity_group != "LOC" or not r.replacement or r.kind not in ("city", "region"):
                 continue
             moved_places += 1
-            moved[normalize(r.original)] = r.replacement
-            odd += find_country(r.replacement, demonyms=False) is not None or r.replacement.lower() in person
+            if r.kind == "city":
+                cities[normalize(r.original)] = r.replacement
+            country_name = find_country(r.replacement, demonyms=False) is not None
+            odd += country_name or r.replacement.lower() in person
+            new_place = target_city(r.replacement, code) if r.kind == "city" else None
+            small = new_place is None or new_place.population < places.SIZES.known_town
+            odd_small += country_name or (r.replacement.lower() in person and small)
             if r.kind != "city":
                 continue
             old, new = source_city(r.original), target_city(r.replacement, code)
@@ -203,10 +212,11 @@ def naturalness(results: list[RewriteResult], generated_results: list[RewriteRes
             distinct["city"][1].add(normalize(r.replacement))
             banded += 1
             in_band += band(old.rank) == band(new.rank)
+            in_band_capitals += band(old.rank) == band(new.rank) if old.capital == new.capital else old.capital
             if old.population >= 500_000:
                 big += 1
                 big_small += new.population < 50_000
-        replaced = list(moved.values())
+        replaced = list(cities.values())
         nested_docs += any(nested(a, b, code) for i, a in enumerate(replaced) for b in replaced[i + 1 :])
         if res in results:
             for role, a, b in person_words(res, family_first):
@@ -216,8 +226,10 @@ def naturalness(results: list[RewriteResult], generated_results: list[RewriteRes
     return {
         "city-region coherent": _share(coherent, pairs),
         "rank in band": _share(in_band, banded),
+        "rank in band, capital a band": _share(in_band_capitals, banded),
         "big -> small": _share(big_small, big),
         "reads as person/country": _share(odd, moved_places),
+        "  the same, cities of 100k+ apart": _share(odd_small, moved_places),
         "variety first/surname/city": variety,
         "docs with same/nested places": f"{nested_docs} of {len(results) + len(generated_results)}",
     }

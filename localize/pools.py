@@ -65,18 +65,27 @@ def rank_band(rank: int) -> int:
 
 
 @cache
-def city_pool(code: str, sizes: PlaceSizes = places.SIZES, famous: int = 20) -> tuple[Place, ...]:
-    """The target's cities a replacement is drawn from: populated places (no "River Atuwara"), none that reads as
-    another country ("Niger") and, beyond its ``famous`` largest, none that is one of the country's first names or
-    surnames ("Hashimoto": a city, and one of Japan's commonest surnames)."""
+def city_pool(code: str, sizes: PlaceSizes = places.SIZES) -> tuple[Place, ...]:
+    """The target's cities a replacement is drawn from: populated places (no "River Atuwara", no "Berlin Köpenick"
+    where Berlin is bigger), none that reads as another country ("Niger") and, under ``sizes.known_town``, none
+    that is one of the country's first names or surnames ("Hashimoto": a town of 60,000, and one of Japan's
+    commonest surnames; Kanazawa, a city of 460,000, reads as the city)."""
     pool = names.load_pools().get(code)
     people = {n.lower() for n in (*pool.male, *pool.female, *pool.surname)} if pool else set()
+    bigger: set[str] = set()
+    parts: set[Place] = set()  # "Berlin Köpenick": a part of a bigger city that GeoNames lists on its own
+    for city in places.cities_of(code, sizes):
+        words = normalize(city.name).split()
+        if any(" ".join(words[:end]) in bigger for end in range(1, len(words))):
+            parts.add(city)
+        bigger.add(" ".join(words))
     return tuple(
         city
         for city in places.cities_of(code, sizes)
-        if not any(word.lower() in FEATURE_WORDS for word in city.name.split())
+        if city not in parts
+        and not any(word.lower() in FEATURE_WORDS for word in city.name.split())
         and find_country(city.name, demonyms=False) is None
-        and (city.rank < famous or city.name.lower() not in people)
+        and (city.population >= sizes.known_town or city.name.lower() not in people)
     )
 
 
