@@ -38,7 +38,7 @@ from localize_quality import figures
 from common import benchmark_parser, labelled_documents, print_header  # benchmarks/ on sys.path
 
 from conll import render
-from localize import Localizer, RewriteResult, places
+from localize import Localizer, RewriteResult, places, pools
 from localize import names as name_data
 from localize.countries import find_country, normalize, plain
 
@@ -187,8 +187,8 @@ def naturalness(results: list[RewriteResult], generated_results: list[RewriteRes
     in_band = in_band_capitals = banded = big = big_small = odd = moved_places = 0
     distinct: dict[str, tuple[set[str], set[str]]] = {k: (set(), set()) for k in ("first name", "surname", "city")}
     nested_docs = 0
-    pools = name_data.load_pools().get(code)
-    person = {n.lower() for n in (*pools.male, *pools.female, *pools.surname)} if pools else set()
+    known = name_data.load_pools().get(code)
+    person = {n.lower() for n in (*known.male, *known.female, *known.surname)} if known else set()
     family_first = find_country(code) is not None and find_country(code).family_name_first
     for res in [*results, *generated_results]:
         cities: dict[str, str] = {}
@@ -211,8 +211,9 @@ def naturalness(results: list[RewriteResult], generated_results: list[RewriteRes
             distinct["city"][0].add(normalize(r.original))
             distinct["city"][1].add(normalize(r.replacement))
             banded += 1
-            in_band += band(old.rank) == band(new.rank)
-            in_band_capitals += band(old.rank) == band(new.rank) if old.capital == new.capital else old.capital
+            same_band = band(pools.source_rank(old)) == band(new.rank)
+            in_band += same_band
+            in_band_capitals += new.capital if old.capital else same_band
             if old.population >= 500_000:
                 big += 1
                 big_small += new.population < 50_000

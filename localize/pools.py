@@ -115,10 +115,14 @@ def city_prior(cities: tuple[Place, ...], place: Place, config: LocalizeConfig) 
 
 
 def variety(original: str, size: int, amount: float, seed: int = 0) -> np.ndarray:
-    """A jitter in [0, amount) per candidate, the same for the same original and seed on every run: originals
-    the vectors do not know ("Campese", "Eyles") would otherwise all get the single most typical candidate."""
+    """A Gumbel jitter of scale ``amount`` per candidate, the same for the same original and seed on every run.
+    Added to a score it draws a candidate with odds exp(score / amount) (the Gumbel-max trick): with the frequency
+    prior in the score, replacements spread over a country's names about as its people bear them, while one
+    original always gets the same one. Without it the target's direction dominates the analogy and every text gets
+    the same few names (issue #28: 17% distinct first names over the CoNLL++ test documents)."""
     rng = np.random.default_rng(zlib.crc32(f"{seed}:{original.lower()}".encode()))
-    return (amount * rng.random(size)).astype(np.float32)
+    uniform = rng.random(size).clip(1e-12, 1.0 - 1e-12)
+    return (amount * -np.log(-np.log(uniform))).astype(np.float32)
 
 
 def frequency_prior(size: int) -> tuple[float, ...]:
