@@ -215,7 +215,7 @@ class Allocator:
             label = f"GeoNames cities of {self.target.name} ({len(cities)})"
             pool = self.ranker.pools(label, tuple(c.name for c in cities), tuple(0.0 for _ in cities))
             return pool, pools.city_prior(cities, place, self.config)
-        regions = pools.places_in_part(self.config, places.regions_of(code))
+        regions = pools.places_in_part(self.config, pools.region_pool(code))
         if not regions:
             return None, None
         label = f"ISO 3166-2 regions of {self.target.name} ({len(regions)})"

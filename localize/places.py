@@ -354,8 +354,17 @@ def _regions_by_country() -> dict[str, tuple[Place, ...]]:
 
 @cache
 def _world_regions() -> dict[str, Place]:
+    """Lower-case name -> region: ISO 3166-2's names, then GeoNames' ("Bavaria", "Coahuila") but for common
+    English words ("Delta", "Rivers", "Centre": Nigerian states and a French region)."""
+    from localize.names import _common_english_words
+
     regions: dict[str, Place] = {}
     for places in _regions_by_country().values():
         for place in places:
             regions.setdefault(normalize(place.name), place)
+    common = _common_english_words()
+    for places in _admin1_regions().values():
+        for place in places:
+            if place.name.lower() not in common:
+                regions.setdefault(normalize(place.name), place)
     return regions

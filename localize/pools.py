@@ -83,10 +83,21 @@ def city_pool(code: str, sizes: PlaceSizes = places.SIZES) -> tuple[Place, ...]:
         city
         for city in places.cities_of(code, sizes)
         if city not in parts
+        and len({word.lower() for word in city.name.split()}) == len(city.name.split())  # "Budge Budge"
         and not any(word.lower() in FEATURE_WORDS for word in city.name.split())
         and find_country(city.name, demonyms=False) is None
         and (city.population >= sizes.known_town or city.name.lower() not in people)
     )
+
+
+@cache
+def region_pool(code: str) -> tuple[Place, ...]:
+    """The target's regions a region written alone becomes: none that is one of the country's first names or
+    surnames (Guerrero, Hidalgo, Hesse). A region that follows its city (``localize.allocate``) is the city's own,
+    whatever its name."""
+    pool = names.load_pools().get(code)
+    people = {n.lower() for n in (*pool.male, *pool.female, *pool.surname)} if pool else set()
+    return tuple(region for region in places.regions_of(code) if region.name.lower() not in people)
 
 
 def source_rank(place: Place, sizes: PlaceSizes = places.SIZES) -> int:
