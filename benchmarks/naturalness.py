@@ -13,7 +13,8 @@ Figures per target:
 - big -> small: replacements of a 500k+ city that are places under 50k people;
 - reads as a person/country: replaced places whose replacement is a country's name or one of the target's
   first names or surnames (localize's names-dataset pools); and the same where a city of 100,000 people or more
-  (Kanazawa, also a surname) counts as read as the city;
+  (Kanazawa, also a surname) counts as read as the city, and a region written after its own city ("Kanazawa,
+  Ishikawa") as the region;
 - variety: distinct replacements / distinct originals over all documents, for first names, surnames, cities;
 - rank in band, capital a band: the same with capitals a band of their own (a capital becomes the capital);
 - same/nested places: documents where two different cities get the same replacement or one inside the other
@@ -202,7 +203,8 @@ def naturalness(results: list[RewriteResult], generated_results: list[RewriteRes
             odd += country_name or r.replacement.lower() in person
             new_place = target_city(r.replacement, code) if r.kind == "city" else None
             small = new_place is None or new_place.population < places.SIZES.known_town
-            odd_small += country_name or (r.replacement.lower() in person and small)
+            own_region = r.kind == "region" and (r.pool or "").startswith("the GeoNames region of")
+            odd_small += country_name or (r.replacement.lower() in person and small and not own_region)
             if r.kind != "city":
                 continue
             old, new = source_city(r.original), target_city(r.replacement, code)
