@@ -20,8 +20,8 @@ Figures per target:
 - same/nested places: documents where two different cities get the same replacement or one inside the other
   (same name, one name containing the other's words, or a GeoNames district of the other); a region holding the
   city written with it is no fault;
-- the no-regression figures of benchmarks/localize_quality.py (places/names in target, gender, repeats,
-  consistency), without its tagger.
+- the no-regression figures of benchmarks/localize_quality.py (common.localize_figures: places and names in
+  target, gender, repeats, consistency), without its tagger.
 """
 
 from __future__ import annotations
@@ -34,9 +34,7 @@ from collections import defaultdict
 from functools import cache
 from pathlib import Path
 
-from localize_quality import figures
-
-from common import benchmark_parser, labelled_documents, print_header  # benchmarks/ on sys.path
+from common import benchmark_parser, labelled_documents, localize_figures, print_header  # benchmarks/ on sys.path
 
 from conll import render
 from localize import Localizer, RewriteResult, places, pools
@@ -264,7 +262,7 @@ def main() -> int:
         made = [localizer.rewrite(text, entities, target, args.source) for text, entities in extra]
         seconds = time.perf_counter() - start
         values = naturalness(results, made, country.code)
-        values.update(figures(results, country.code))
+        values.update(localize_figures(results, country.code))
         print(f"\n## {target} ({country.code}), {seconds:.1f} s")
         for key, value in values.items():
             print(f"  {key:30s} {value}")
