@@ -63,7 +63,9 @@ def main() -> None:
     parser = benchmark_parser(__doc__)
     add_model_argument(parser)
     parser.add_argument("--docs", type=int, help="only the first N test documents")
-    parser.add_argument("--batch-sizes", default="8,32", help="pipeline batch sizes to try besides the default")
+    parser.add_argument(
+        "--batch-sizes", default="8,32", help="pipeline batch sizes to try besides the default"
+    )
     parser.add_argument(
         "--precisions", default="float32", help="ner precisions to time, comma-separated (float32,int8,bfloat16,auto)"
     )

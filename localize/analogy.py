@@ -50,7 +50,11 @@ class TypeFilter:
 
     def _seed_matrix(self, words: tuple[str, ...]) -> np.ndarray:
         keys = [key for key in map(self.index.lookup, words) if key is not None]
-        return np.stack([self.index.unit(key) for key in keys]) if keys else np.zeros((0, self.index.kv.vector_size))
+        return (
+            np.stack([self.index.unit(key) for key in keys])
+            if keys
+            else np.zeros((0, self.index.kv.vector_size))
+        )
 
     def _label(self, units: np.ndarray, chunk: int = 20_000) -> np.ndarray:
         out = np.empty(len(units), dtype=np.int8)
@@ -116,7 +120,9 @@ class AnalogySearch:
                 break
         return tuple(out)
 
-    def _search(self, query: np.ndarray, fine: tuple[str, ...] | None, n: int) -> tuple[np.ndarray, np.ndarray]:
+    def _search(
+        self, query: np.ndarray, fine: tuple[str, ...] | None, n: int
+    ) -> tuple[np.ndarray, np.ndarray]:
         if fine is None or self.types is None:
             return self.index.nearest(query, n)
         found = [self.index.nearest(query, n, self.types.blocks[c]) for c in fine]
@@ -210,15 +216,21 @@ class Resolver:
         single = len(tokens) == 1
         hits = [self._hits(k, self._fine(k, group, single), anchors) if k else [] for k in keys]
         if not any(hits):
-            return Resolution((), f"no {group} candidate closer to {anchors.target!r} than to {anchors.source!r}")
+            return Resolution(
+                (), f"no {group} candidate closer to {anchors.target!r} than to {anchors.source!r}"
+            )
         choices = []
         for rank in range(self.depth):
             picked = [h[min(rank, len(h) - 1)] if h else None for h in hits]
             scores = [p[1] for p in picked if p]
-            choices.append(Choice(sum(scores) / len(scores), words=tuple(p[0] if p else None for p in picked)))
+            choices.append(
+                Choice(sum(scores) / len(scores), words=tuple(p[0] if p else None for p in picked))
+            )
         return Resolution(tuple(dict.fromkeys(choices)), None, tuple(tuple(h) for h in hits))
 
-    def _hits(self, key: str, fine: tuple[str, ...] | None | bool, anchors: Anchors) -> list[tuple[str, float]]:
+    def _hits(
+        self, key: str, fine: tuple[str, ...] | None | bool, anchors: Anchors
+    ) -> list[tuple[str, float]]:
         if fine is False:  # a generic word inside a name ("United", "Bank"): keep it
             return []
         return list(self.search.candidates(key, fine, anchors, self.depth))
@@ -236,7 +248,6 @@ class Resolver:
 
 
 TypeChecker = Callable[[list[str]], Sequence[Sequence[Mapping[str, Any]]]]
-
 
 def context(text: str, start: int, end: int, window: int) -> tuple[int, int]:
     """The line around ``[start, end)``, clipped to ``window`` characters either side."""

@@ -231,7 +231,9 @@ def full_forms(keys: list[Key]) -> dict[Key, Key]:
     "John Mitchell"). Keys that are not partial are absent."""
     links = {}
     for key in set(keys):
-        longer = [k for k in set(keys) if k[0] == key[0] and len(k[1]) > len(key[1]) and _inside(key[1], k[1])]
+        longer = [
+            k for k in set(keys) if k[0] == key[0] and len(k[1]) > len(key[1]) and _inside(key[1], k[1])
+        ]
         if longer:
             links[key] = max(longer, key=lambda k: (len(k[1]), keys.index(k) * -1))
     return links

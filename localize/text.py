@@ -94,4 +94,6 @@ def abbreviation(surface: str) -> bool:
 
 def _title(text: str) -> str:
     # str.title() would also capitalise after apostrophes in "o'neill's"; capitalise word starts only.
-    return " ".join("-".join(part[:1].upper() + part[1:] for part in word.split("-")) for word in text.split(" "))
+    return " ".join(
+        "-".join(part[:1].upper() + part[1:] for part in word.split("-")) for word in text.split(" ")
+    )

@@ -144,6 +144,5 @@ class VectorIndex:
         top = top[np.argsort(-sims[top], kind="stable")]
         return (top if positions is None else positions[top]), sims[top]
 
-
 def _searchable(word: str) -> bool:
     return bool(_WORDLIKE.match(word)) and word.lower() not in STOP_WORDS and not word.endswith(".")
