@@ -43,12 +43,16 @@ def prf(gold: set, predicted: set) -> tuple[float, float, float]:
 
 def tagger_entities(tagger: EntityTagger, docs: list[Rendered]) -> set[tuple[int, int, int, str]]:
     results = tagger([doc.text for doc in docs])
-    return {(n, e["start"], e["end"], e["entity_group"]) for n, entities in enumerate(results) for e in entities}
+    return {
+        (n, e["start"], e["end"], e["entity_group"]) for n, entities in enumerate(results) for e in entities
+    }
 
 
 def pipeline_entities(pipe, docs: list[Rendered]) -> set[tuple[int, int, int, str]]:
     results = pipe([doc.text for doc in docs])
-    return {(n, e["start"], e["end"], e["entity_group"]) for n, entities in enumerate(results) for e in entities}
+    return {
+        (n, e["start"], e["end"], e["entity_group"]) for n, entities in enumerate(results) for e in entities
+    }
 
 
 def main() -> None:
