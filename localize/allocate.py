@@ -218,7 +218,7 @@ class Allocator:
         regions = pools.places_in_part(self.config, pools.region_pool(code))
         if not regions:
             return None, None
-        label = f"ISO 3166-2 regions of {self.target.name} ({len(regions)})"
+        label = f"GeoNames regions of {self.target.name} ({len(regions)})"
         known = tuple(self.ranker.well_known(r.name) for r in regions)
         return self.ranker.pools(label, tuple(r.name for r in regions), known), None
 
