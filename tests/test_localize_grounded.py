@@ -325,3 +325,35 @@ def test_a_common_word_is_no_small_town(loc: Localizer) -> None:
     result, new = rewrite(loc, text, *items)
     assert new[:3] == [None, None, None], result.text
     assert is_city_of(new[3], "India")  # a common word, but a city of 140,000
+
+
+# --- issue #28: places that belong together, and read right ----------------------------------------------
+
+
+@pytest.mark.parametrize("target", ["India", "Japan", "Brazil", "Germany", "Nigeria", "Mexico"])
+def test_a_city_written_with_its_region_moves_with_it(loc: Localizer, target: str) -> None:
+    text = "Texas was hot. They met in Boston, Massachusetts, then in Houston, Texas, and in Denver in Colorado."
+    items = [("LOC", "Texas"), ("LOC", "Boston"), ("LOC", "Massachusetts"), ("LOC", "Houston"), ("LOC", "Texas")]
+    result, new = rewrite(loc, text, *items, ("LOC", "Denver"), ("LOC", "Colorado"), target=target)
+    by_name = {c.name: c for c in reversed(places.cities_of(code(target)))}
+    for city, region in ((new[1], new[2]), (new[3], new[4]), (new[5], new[6])):
+        assert by_name[city].region == region, (target, result.text)
+    assert new[0] == new[4]  # "Texas" alone first: Houston becomes a city of the region Texas got
+
+
+def test_two_places_of_one_text_are_never_one_inside_the_other(loc: Localizer) -> None:
+    text = "Barack Obama and Michelle Obama flew from Washington to Los Angeles and then New York."
+    items = [("PER", "Barack Obama"), ("PER", "Michelle Obama")]
+    _, new = rewrite(loc, text, *items, ("LOC", "Washington"), ("LOC", "Los Angeles"), ("LOC", "New York"))
+    assert new[2] == "New Delhi" and "Delhi" not in new[3:], new
+
+
+@pytest.mark.parametrize(
+    ("target", "odd"), [("Nigeria", "River "), ("Japan", "Hashimoto"), ("Germany", "Berlin Köpenick")]
+)
+def test_the_city_pool_holds_towns_that_read_as_towns(target: str, odd: str) -> None:
+    from localize.pools import city_pool
+
+    assert any(c.name.startswith(odd) for c in places.cities_of(code(target)))
+    assert not any(c.name.startswith(odd) for c in city_pool(code(target)))
+    assert not any(find_country(c.name, demonyms=False) for c in city_pool(code(target)))
