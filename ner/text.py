@@ -173,9 +173,9 @@ def _split_chunk(chunk: str, offset: int) -> list[Span]:
 
 
 def _word_end(chunk: str, i: int) -> int:
-    n = len(chunk)
+    n, start = len(chunk), i
     while i < n:
-        if _is_word_char(chunk[i]) or _joins(chunk, i):
+        if _is_word_char(chunk[i]) or _joins(chunk, start, i):
             i += 1
         elif unicodedata.category(chunk[i]) == "Sc" and chunk[i - 1].isupper():
             return i + 1  # a currency written after its country's letters: "US$", "C$", "HK$"
@@ -186,7 +186,7 @@ def _word_end(chunk: str, i: int) -> int:
     return i
 
 
-def _joins(chunk: str, i: int) -> bool:
+def _joins(chunk: str, start: int, i: int) -> bool:
     # A CJK ideograph is a word of its own (``_split_cjk``), so a mark beside one joins nothing.
     if i == 0 or i + 1 >= len(chunk) or not _is_word_char(chunk[i + 1]):
         return False
@@ -194,7 +194,9 @@ def _joins(chunk: str, i: int) -> bool:
         return False
     if chunk[i] in _JOINERS:
         return True
-    return chunk[i] in _NUMBER_JOINERS and chunk[i - 1].isdigit() and chunk[i + 1].isdigit()
+    # "1,000", "10:30", "1/2", but not "Jones0/0": a number's marks join numbers only.
+    number = chunk[i] in _NUMBER_JOINERS and chunk[i - 1].isdigit() and chunk[i + 1].isdigit()
+    return number and not any(c.isalpha() for c in chunk[start:i])
 
 
 def _other_end(chunk: str, i: int) -> int:
