@@ -6,17 +6,20 @@ import html
 import logging
 import socket
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import gradio as gr
 import pandas as pd
 
-from demo import views
+from demo import editing, views
 from demo.engine import USER_ERRORS, Engine
 from demo.exports import Exports
 from demo.health import guarded, health_route
 from demo.http_api import ner_route
 from demo.inputs import read_uploads
+from localize import RewriteResult
+from localize.mapping import Entry
 
 EXAMPLES = [
     "My name is Mitchell and I live in Paris.",
@@ -44,10 +47,11 @@ def build_app(engine: Engine) -> gr.Blocks:
         )
         if engine.config.note:  # the default model could not be loaded: say which one runs, and why
             gr.Markdown(engine.config.note, elem_id="model-note")
+        exports = Exports()
         with gr.Tab("Rewrite"):
-            _rewrite_tab(engine)
+            _rewrite_tab(engine, exports)
         with gr.Tab("Entities"):
-            _entities_tab(engine, Exports())
+            _entities_tab(engine, exports)
     return blocks.queue(default_concurrency_limit=engine.config.concurrency, max_size=engine.config.queue_size)
 
 
@@ -78,55 +82,175 @@ def free_port(host: str = "127.0.0.1") -> int:
         return probe.getsockname()[1]
 
 
-def _rewrite_tab(engine: Engine) -> None:
+def _rewrite_tab(engine: Engine, exports: Exports) -> None:
     config = engine.config
+    countries = list(editing.countries())
     with gr.Row():
         with gr.Column():
             text = gr.Textbox(label="Text", lines=6, placeholder="Type or paste English text", elem_id="text")
+            upload = gr.UploadButton("Upload a .txt or .md file", file_types=[".txt", ".md"], size="sm")
             with gr.Row():
-                target = gr.Textbox(config.target, label="Target context")
-                source = gr.Textbox(config.source, label="Source context")
+                target = _context(countries, config.target, "Target context", "target")
+                source = _context(countries, config.source, "Source context", "source")
             types = gr.CheckboxGroup(list(config.entity_types), value=list(config.types), label="Entity types to swap")
             type_check = gr.Checkbox(
                 config.type_check, label="NER type check of candidates (slower; targets that name no country)"
             )
+            saved = gr.File(label="Reuse a mapping (.json from an earlier rewrite)", file_types=[".json"])
             button = gr.Button("Rewrite", variant="primary")
             gr.Examples([[example] for example in EXAMPLES], inputs=[text])
         with gr.Column():
             rewritten = gr.Textbox(
                 label="Rewritten text", lines=6, buttons=["copy"], interactive=False, elem_id="rewritten"
             )
+            notice = gr.Markdown("", label="notice", show_label=False, elem_id="notice")
             marked_in = _highlights("Entities in the input", "marked-in")
             marked_out = _highlights("Entities in the rewritten text", "marked-out")
+            with gr.Row():
+                text_file = gr.DownloadButton("Download the text", value=None, elem_id="download-text")
+                mapping_file = gr.DownloadButton("Download the mapping", value=None, elem_id="download-mapping")
+    gr.Markdown("Edit a replacement, or untick *replace* to keep the original: the text follows at once.")
     table = gr.Dataframe(
-        headers=views.REPLACEMENT_COLUMNS, label="Replacements", interactive=False, wrap=True, max_chars=60
+        headers=editing.COLUMNS,
+        datatype=editing.DATATYPES,
+        static_columns=editing.STATIC,
+        label="Replacements",
+        interactive=True,
+        wrap=True,
+        max_chars=60,
+        elem_id="replacements",
     )
+    with gr.Row():
+        pick_original = gr.Dropdown([], label="Entity", elem_id="pick-original", scale=1)
+        pick_replacement = gr.Dropdown(
+            [], label="Replacement (an alternative, or type one)", allow_custom_value=True, elem_id="pick-replacement"
+        )
+    draft = gr.State(None)
+
+    def shown(result: RewriteResult, draft: editing.Draft, entities: Any = None) -> tuple[Any, ...]:
+        """What every widget shows for ``result``: text, highlights, table, notice, downloads and the state."""
+        text_path, mapping_path = exports.write_files(
+            "rewrite", {".txt": result.text, ".json": editing.mapping_json(result.mapping)}
+        )
+        marked = views.highlighted(result.source_text, entities) if entities is not None else gr.skip()
+        return (
+            result.text,
+            marked,
+            views.highlighted(result.text, views.output_spans(result)),
+            editing.table(result),
+            f"**Note:** {result.notice}" if result.notice else "",
+            text_path,
+            mapping_path,
+            draft,
+        )
 
     def rewrite(
-        text: str, target: str, source: str, types: list[str], type_check: bool
-    ) -> tuple[str, dict[str, Any], dict[str, Any], pd.DataFrame]:
+        text: str,
+        target: str,
+        source: str,
+        types: list[str],
+        type_check: bool,
+        mapping: str | None = None,
+    ) -> tuple[Any, ...]:
         if isinstance(text, str) and not text.strip():
             gr.Warning("Nothing to rewrite: type or paste a text first.")
             empty = views.highlighted("", [])
-            return "", empty, empty, pd.DataFrame(columns=views.REPLACEMENT_COLUMNS)
+            nothing = pd.DataFrame(columns=editing.COLUMNS)
+            return "", empty, empty, nothing, "", None, None, None
         try:
-            entities, result = engine.rewrite(text, target, source, types or [], type_check)
+            fixed = editing.read_mapping(mapping) if mapping else None
+            entities, result = engine.rewrite(text, target, source, types or [], type_check, fixed)
         except USER_ERRORS as error:
             raise user_error(error) from error
-        return (
-            result.text,
-            views.highlighted(text, entities),
-            views.highlighted(result.text, views.output_spans(result)),
-            views.replacements_table(result),
-        )
+        new = editing.Draft(text, entities, target.strip(), source.strip(), tuple(types or []), result.mapping)
+        return shown(result, new, entities)
 
+    outputs = [rewritten, marked_in, marked_out, table, notice, text_file, mapping_file, draft]
     button.click(
         rewrite,
-        [text, target, source, types, type_check],
-        [rewritten, marked_in, marked_out, table],
+        [text, target, source, types, type_check, saved],
+        outputs,
         api_name="rewrite",
         concurrency_id=_CONCURRENCY_ID,
+    ).success(
+        lambda current: gr.Dropdown(choices=_originals(current), value=None),
+        draft,
+        pick_original,
+        api_visibility="private",
     )
+
+    def edited(current: editing.Draft | None, table: pd.DataFrame) -> tuple[Any, ...]:
+        if current is None:
+            raise user_error("Rewrite a text first; then edit its replacements.")
+        try:
+            new, result = editing.apply_table(engine.localizer, current, table)
+        except USER_ERRORS as error:
+            raise user_error(error) from error
+        return shown(result, new)
+
+    # No tagging here: the edit re-splices the text with the edited map (demo.editing).
+    table.input(edited, [draft, table], outputs, api_visibility="private", concurrency_id=_CONCURRENCY_ID)
+
+    def choices(current: editing.Draft | None, original: str | None) -> gr.Dropdown:
+        entry = _entry(current, original)
+        if entry is None:
+            return gr.Dropdown(choices=[], value=None)
+        options = list(
+            dict.fromkeys([entry.replacement, *entry.alternatives] if entry.replacement else entry.alternatives)
+        )
+        return gr.Dropdown(choices=options, value=entry.replacement)
+
+    pick_original.input(choices, [draft, pick_original], pick_replacement, api_visibility="private")
+
+    def picked(current: editing.Draft | None, original: str | None, replacement: str | None) -> tuple[Any, ...]:
+        if current is None or not original:
+            raise user_error("Pick an entity of the rewritten text first.")
+        group, surface = _split_key(original)
+        try:
+            mapping = editing.edit(current.mapping, {(group, surface): (replacement or "").strip() or None})
+            result = editing.resplice(engine.localizer, current, mapping)
+        except USER_ERRORS as error:
+            raise user_error(error) from error
+        return shown(result, replace(current, mapping=result.mapping))
+
+    pick_replacement.input(
+        picked,
+        [draft, pick_original, pick_replacement],
+        outputs,
+        api_visibility="private",
+        concurrency_id=_CONCURRENCY_ID,
+    )
+
+    def uploaded(path: str | None) -> str:
+        try:
+            (_, content), *_ = read_uploads([path], config.max_chars, 1) if path else [("", "")]
+        except USER_ERRORS as error:
+            raise user_error(error) from error
+        return content
+
+    upload.upload(uploaded, upload, text, api_visibility="private")
+
+
+def _context(countries: list[str], value: str, label: str, elem_id: str) -> gr.Dropdown:
+    """A country to pick (every one the pools cover), or any other word typed (the open-vocabulary analogy)."""
+    return gr.Dropdown(countries, value=value, label=label, allow_custom_value=True, filterable=True, elem_id=elem_id)
+
+
+def _originals(draft: editing.Draft | None) -> list[str]:
+    if draft is None:
+        return []
+    return [f"{original} ({group})" for group, by in draft.mapping.entries.items() for original in by]
+
+
+def _split_key(choice: str) -> tuple[str, str]:
+    surface, _, group = choice.rpartition(" (")
+    return group.rstrip(")"), surface
+
+
+def _entry(draft: editing.Draft | None, choice: str | None) -> Entry | None:
+    if draft is None or not choice:
+        return None
+    return draft.mapping.get(*_split_key(choice))
 
 
 def _entities_tab(engine: Engine, exports: Exports) -> None:

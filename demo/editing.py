@@ -9,14 +9,16 @@ carries to the family: every other name that shares a word with the edited one (
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from localize import Localizer, RewriteResult
+from localize import LocalizeError, Localizer, RewriteResult
 from localize.mapping import EntityMap, Entry
 
 COLUMNS = ["replace", "original", "replacement", "type", "note", "kind", "from", "score", "alternatives"]
@@ -187,3 +189,24 @@ def _truth(value: Any) -> bool:
     if isinstance(value, str):
         return value.strip().lower() in ("true", "1", "yes", "x", "✓")
     return bool(value) and _cell(value) != ""
+
+
+def read_mapping(path: str | Path) -> EntityMap:
+    """A mapping file the app wrote (``EntityMap.to_dict()`` as JSON); anything else is a one-line EditError."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise EditError(f"the mapping file is not JSON: {error}") from error
+    if not isinstance(data, dict):
+        raise EditError("the mapping file is not a mapping: a JSON object is expected")
+    try:
+        return EntityMap.from_dict(data)
+    except LocalizeError as error:
+        raise EditError(f"the mapping file: {error}") from error
+    except (KeyError, TypeError, AttributeError) as error:
+        kind = type(error).__name__
+        raise EditError(f"the mapping file is not a mapping this app wrote ({kind}: {error})") from error
+
+
+def mapping_json(mapping: EntityMap) -> str:
+    return json.dumps(mapping.to_dict(), ensure_ascii=False, indent=1) + "\n"
