@@ -44,6 +44,11 @@ class RewriteResult:
         return self.mapping.strategy if self.mapping else None
 
     @property
+    def mode(self) -> str:
+        """localize, pseudonymize or redact."""
+        return self.mapping.mode if self.mapping else "localize"
+
+    @property
     def notice(self) -> str | None:
         """A line for the reader when the rewrite is not what they may expect (a target that is no country)."""
         return self.mapping.notice if self.mapping else None
