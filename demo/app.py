@@ -1,4 +1,5 @@
-"""The Gradio app: a Rewrite tab, an Entities tab, named API endpoints and the HTTP route, on one server."""
+"""The Gradio app: a Rewrite tab (edit the replacements, the text follows), a Restore tab, an Entities tab, named
+API endpoints and the HTTP route, on one server."""
 
 from __future__ import annotations
 
@@ -12,13 +13,13 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
-from demo import editing, views
+from demo import editing, inputs, views
 from demo.engine import USER_ERRORS, Engine
 from demo.exports import Exports
 from demo.health import guarded, health_route
 from demo.http_api import ner_route
-from demo.inputs import read_uploads
-from localize import RewriteResult
+from demo.inputs import InputError, check_text, read_uploads
+from localize import MODES, RewriteResult, restore
 from localize.mapping import Entry
 
 EXAMPLES = [
@@ -39,7 +40,7 @@ def user_error(error: Exception | str) -> gr.Error:
 
 
 def build_app(engine: Engine) -> gr.Blocks:
-    """The UI and its named endpoints ``/rewrite`` and ``/entities``; ``serve`` adds the HTTP route."""
+    """The UI and its named endpoints ``/rewrite``, ``/restore`` and ``/entities``; ``serve`` adds the HTTP route."""
     with gr.Blocks(title="Entity rewriter", analytics_enabled=False) as blocks:
         gr.Markdown(
             "# Entity rewriter\nFinds people, places and organisations, and swaps them for their "
@@ -50,6 +51,8 @@ def build_app(engine: Engine) -> gr.Blocks:
         exports = Exports()
         with gr.Tab("Rewrite"):
             _rewrite_tab(engine, exports)
+        with gr.Tab("Restore"):
+            _restore_tab(engine)
         with gr.Tab("Entities"):
             _entities_tab(engine, exports)
     return blocks.queue(default_concurrency_limit=engine.config.concurrency, max_size=engine.config.queue_size)
@@ -92,7 +95,22 @@ def _rewrite_tab(engine: Engine, exports: Exports) -> None:
             with gr.Row():
                 target = _context(countries, config.target, "Target context", "target")
                 source = _context(countries, config.source, "Source context", "source")
+            mode = gr.Radio(
+                list(MODES),
+                value="localize",
+                label="Mode",
+                info="localize: people and places of the target country; pseudonymize: other names of the source "
+                "country; redact: numbered tags ([PERSON 1])",
+                elem_id="mode",
+            )
             types = gr.CheckboxGroup(list(config.entity_types), value=list(config.types), label="Entity types to swap")
+            with gr.Row():
+                keep = gr.Textbox(
+                    label="Keep (one a line, /regex/ for a pattern)", lines=2, placeholder="Seattle", elem_id="keep"
+                )
+                force = gr.Textbox(
+                    label="Force ('word TYPE' a line)", lines=2, placeholder="Priya PER", elem_id="force"
+                )
             type_check = gr.Checkbox(
                 config.type_check, label="NER type check of candidates (slower; targets that name no country)"
             )
@@ -127,15 +145,14 @@ def _rewrite_tab(engine: Engine, exports: Exports) -> None:
         )
     draft = gr.State(None)
 
-    def shown(result: RewriteResult, draft: editing.Draft, entities: Any = None) -> tuple[Any, ...]:
+    def shown(result: RewriteResult, draft: editing.Draft, marked: bool = False) -> tuple[Any, ...]:
         """What every widget shows for ``result``: text, highlights, table, notice, downloads and the state."""
         text_path, mapping_path = exports.write_files(
             "rewrite", {".txt": result.text, ".json": editing.mapping_json(result.mapping)}
         )
-        marked = views.highlighted(result.source_text, entities) if entities is not None else gr.skip()
         return (
             result.text,
-            marked,
+            views.highlighted(result.source_text, views.input_spans(result)) if marked else gr.skip(),
             views.highlighted(result.text, views.output_spans(result)),
             editing.table(result),
             f"**Note:** {result.notice}" if result.notice else "",
@@ -150,6 +167,9 @@ def _rewrite_tab(engine: Engine, exports: Exports) -> None:
         source: str,
         types: list[str],
         type_check: bool,
+        mode: str = "localize",
+        keep: str = "",
+        force: str = "",
         mapping: str | None = None,
     ) -> tuple[Any, ...]:
         if isinstance(text, str) and not text.strip():
@@ -158,17 +178,19 @@ def _rewrite_tab(engine: Engine, exports: Exports) -> None:
             nothing = pd.DataFrame(columns=editing.COLUMNS)
             return "", empty, empty, nothing, "", None, None, None
         try:
-            fixed = editing.read_mapping(mapping) if mapping else None
-            entities, result = engine.rewrite(text, target, source, types or [], type_check, fixed)
+            policy = inputs.policy(mode, keep, force)
+            saved = editing.read_mapping(mapping) if mapping else None
+            entities, result = engine.rewrite(text, target, source, types or [], type_check, policy, saved)
         except USER_ERRORS as error:
             raise user_error(error) from error
-        new = editing.Draft(text, entities, target.strip(), source.strip(), tuple(types or []), result.mapping)
-        return shown(result, new, entities)
+        anchor = target.strip() if policy.mode == "localize" else None
+        new = editing.Draft(text, entities, anchor, source.strip(), tuple(types or []), result.mapping, policy)
+        return shown(result, new, marked=True)
 
     outputs = [rewritten, marked_in, marked_out, table, notice, text_file, mapping_file, draft]
     button.click(
         rewrite,
-        [text, target, source, types, type_check, saved],
+        [text, target, source, types, type_check, mode, keep, force, saved],
         outputs,
         api_name="rewrite",
         concurrency_id=_CONCURRENCY_ID,
@@ -251,6 +273,26 @@ def _entry(draft: editing.Draft | None, choice: str | None) -> Entry | None:
     if draft is None or not choice:
         return None
     return draft.mapping.get(*_split_key(choice))
+
+
+def _restore_tab(engine: Engine) -> None:
+    gr.Markdown("The original text back from a rewritten one and its mapping (*Download the mapping*), byte for byte.")
+    with gr.Row():
+        rewritten = gr.Textbox(label="Rewritten text", lines=6, elem_id="restore-text")
+        mapping = gr.File(label="Its mapping (.json)", file_types=[".json"], elem_id="restore-mapping")
+    button = gr.Button("Restore", variant="primary")
+    original = gr.Textbox(label="Original text", lines=6, buttons=["copy"], interactive=False, elem_id="restored")
+
+    def restored(text: str, path: str | None) -> str:
+        try:
+            check_text(text, engine.config.max_chars)
+            if not path:
+                raise InputError("Upload the mapping of the rewritten text first (Download the mapping).")
+            return restore(text, editing.read_mapping(path))
+        except USER_ERRORS as error:
+            raise user_error(error) from error
+
+    button.click(restored, [rewritten, mapping], original, api_name="restore", concurrency_id=_CONCURRENCY_ID)
 
 
 def _entities_tab(engine: Engine, exports: Exports) -> None:

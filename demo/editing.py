@@ -1,5 +1,5 @@
 """Editing a rewrite without tagging again: the replacements table as the user edits it -> an edited
-``EntityMap`` -> the same text re-spliced with it (``Localizer.rewrite(..., fixed=map)``: every original is in
+``EntityMap`` -> the same text re-spliced with it (``Localizer.rewrite(..., mapping=map)``: every original is in
 the map, so nothing is chosen anew and the tagger is not called).
 
 An edit is keyed by (type, original), so it applies to every mention of that original. A person's edit also
@@ -18,10 +18,11 @@ from typing import Any
 
 import pandas as pd
 
-from localize import LocalizeError, Localizer, RewriteResult
+from localize import LocalizeError, Localizer, Policy, RewriteResult
 from localize.mapping import EntityMap, Entry
 
-COLUMNS = ["replace", "original", "replacement", "type", "note", "kind", "from", "score", "alternatives"]
+# "note" (why an entity stayed) beside the replacement: at the end it was off-screen at 1400 px.
+COLUMNS = ["replace", "original", "replacement", "note", "type", "kind", "from", "score", "alternatives"]
 DATATYPES = ["bool", "str", "str", "str", "str", "str", "str", "number", "str"]
 EDITABLE = (0, 2)  # the "replace" tick and the replacement; the other columns say what the row is
 STATIC = [i for i in range(len(COLUMNS)) if i not in EDITABLE]
@@ -41,10 +42,11 @@ class Draft:
 
     text: str
     entities: list[dict[str, Any]]
-    target: str
+    target: str | None  # None: the mode's default (pseudonymize and redact stay in the source country)
     source: str
     types: tuple[str, ...]
     mapping: EntityMap
+    policy: Policy = Policy()
 
 
 @cache
@@ -65,7 +67,7 @@ def table(result: RewriteResult) -> pd.DataFrame:
         seen.add((r.entity_group, r.original))
         note = r.reason or (f"follows {r.follows}" if r.follows else "")
         alternatives = ", ".join(r.alternatives)
-        rows.append([r.replaced, r.original, r.replacement or "", r.entity_group, note, r.kind or "", r.pool or "",
+        rows.append([r.replaced, r.original, r.replacement or "", note, r.entity_group, r.kind or "", r.pool or "",
                      r.score, alternatives])  # fmt: skip
     return pd.DataFrame(rows, columns=COLUMNS)
 
@@ -111,7 +113,9 @@ def edit(mapping: EntityMap, wanted: Mapping[tuple[str, str], str | None]) -> En
 
 def resplice(localizer: Localizer, draft: Draft, mapping: EntityMap) -> RewriteResult:
     """The draft's text rewritten with ``mapping`` as it is: no tagging, no candidate chosen anew."""
-    return localizer.rewrite(draft.text, draft.entities, draft.target, draft.source, draft.types, fixed=mapping)
+    return localizer.rewrite(
+        draft.text, draft.entities, draft.target, draft.source, draft.types, policy=draft.policy, mapping=mapping
+    )
 
 
 def apply_table(localizer: Localizer, draft: Draft, edited: Any) -> tuple[Draft, RewriteResult]:
@@ -192,20 +196,16 @@ def _truth(value: Any) -> bool:
 
 
 def read_mapping(path: str | Path) -> EntityMap:
-    """A mapping file the app wrote (``EntityMap.to_dict()`` as JSON); anything else is a one-line EditError."""
+    """A mapping file the app (or ``python -m localize --mapping-out``) wrote: ``EntityMap.to_dict()`` as JSON;
+    anything else (not JSON, malformed, another version) is a one-line EditError."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise EditError(f"the mapping file is not JSON: {error}") from error
-    if not isinstance(data, dict):
-        raise EditError("the mapping file is not a mapping: a JSON object is expected")
     try:
         return EntityMap.from_dict(data)
     except LocalizeError as error:
         raise EditError(f"the mapping file: {error}") from error
-    except (KeyError, TypeError, AttributeError) as error:
-        kind = type(error).__name__
-        raise EditError(f"the mapping file is not a mapping this app wrote ({kind}: {error})") from error
 
 
 def mapping_json(mapping: EntityMap) -> str:

@@ -96,7 +96,7 @@ def test_the_table_as_gradio_client_sends_it(draft: Draft, localizer: Localizer)
     ("table", "message"),
     [
         (
-            {"headers": editing.COLUMNS, "data": [[True, "Berlin", "Pune", "LOC", "", "", "", None, ""]]},
+            {"headers": editing.COLUMNS, "data": [[True, "Berlin", "Pune", "", "LOC", "", "", None, ""]]},
             "not an entity",
         ),
         ({"headers": ["original"], "data": [["Paris"]]}, "lacks the column"),
