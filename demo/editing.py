@@ -4,7 +4,8 @@ the map, so nothing is chosen anew and the tagger is not called).
 
 An edit is keyed by (type, original), so it applies to every mention of that original. A person's edit also
 carries to the family: every other name that shares a word with the edited one ("Obama" after "Barack Obama",
-"Michelle Obama") takes the new word at that place, unless the user edited that name too.
+"Michelle Obama") takes the new word at that place, unless the user edited that name too (not in redact mode,
+whose tags have no words to share).
 """
 
 from __future__ import annotations
@@ -99,7 +100,7 @@ def edit(mapping: EntityMap, wanted: Mapping[tuple[str, str], str | None]) -> En
         if entry is None:
             raise EditError(f"{original!r} ({group}) is not an entity of this text")
         new.put(group, original, _edited(entry, original, replacement))
-        if group == "PER":
+        if group == "PER" and new.mode != "redact":  # a tag ("[PERSON 2]") has no words to share
             words |= {w: n for w, n in _word_map(original, replacement or original).items() if w not in words}
     if words:
         edited_names = {original for group, original in wanted if group == "PER"}

@@ -124,3 +124,17 @@ def test_countries_are_the_pools_countries() -> None:
     names = editing.countries()
     assert {"India", "United States", "Japan", "Brazil"} <= set(names) and len(names) > 50
     assert all(find_country(name) is not None for name in names)
+
+
+def test_a_redacted_name_edited_carries_nothing(localizer: Localizer) -> None:
+    from localize import Policy
+
+    found = entities(TEXT)
+    policy = Policy("redact")
+    result = localizer.rewrite(TEXT, found, None, "India", TYPES, policy=policy)
+    draft = Draft(TEXT, found, None, "India", TYPES, result.mapping, policy)
+    table = editing.table(result)
+    table.loc[table.original == "Barack Obama", "replacement"] = "[THE PRESIDENT]"
+    _, edited = editing.apply_table(localizer, draft, table)
+    assert edited.text.startswith("[THE PRESIDENT] met ")
+    assert [r.replacement for r in edited.replacements][1:] == [r.replacement for r in result.replacements][1:]
