@@ -106,10 +106,10 @@ def _rewrite_tab(engine: Engine, exports: Exports) -> None:
             types = gr.CheckboxGroup(list(config.entity_types), value=list(config.types), label="Entity types to swap")
             with gr.Row():
                 keep = gr.Textbox(
-                    label="Keep (one a line, /regex/ for a pattern)", lines=2, placeholder="Seattle", elem_id="keep"
+                    "", label="Keep (one a line, /regex/ for a pattern)", lines=2, placeholder="Seattle", elem_id="keep"
                 )
                 force = gr.Textbox(
-                    label="Force ('word TYPE' a line)", lines=2, placeholder="Priya PER", elem_id="force"
+                    "", label="Force ('word TYPE' a line)", lines=2, placeholder="Priya PER", elem_id="force"
                 )
             type_check = gr.Checkbox(
                 config.type_check, label="NER type check of candidates (slower; targets that name no country)"

@@ -101,6 +101,13 @@ def test_rewrite_returns_text_highlights_table_and_files(client: Client) -> None
     assert restore(text, json.loads(Path(mapping_path).read_text())) == SENTENCE
 
 
+def test_rewrite_takes_its_later_inputs_as_optional_keywords(client: Client) -> None:
+    """README's calls: the inputs added by #26 (mode, keep, force, mapping) have defaults."""
+    text, *_ = client.predict(SENTENCE, "India", "USA", api_name="/rewrite")
+    redacted, *_ = client.predict(SENTENCE, source="USA", mode="redact", force="Mitchell PER", api_name="/rewrite")
+    assert text and "Mitchell" not in redacted
+
+
 def test_rewrite_says_when_the_target_names_no_country(client: Client) -> None:
     *_, notice, _, _ = rewrite(client, target="delhi")  # in the tiny vectors, and no country
     assert "names no country" in notice
