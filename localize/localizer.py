@@ -95,7 +95,7 @@ class Localizer:
         saved = mapping or fixed
         target, source = self._countries(policy, saved, target, source)
         mentions = mentions_from_entities(text, policy.entities(text, list(entities)) if policy.force else entities)
-        selected = set(self.config.types if types is None else types) | set(policy.force.values())
+        selected = set(policy.types(self.config.types) if types is None else types) | set(policy.force.values())
         strategy = self.strategy(target, source, type_checker, policy)
         strategy.survey(text, mentions, selected)
         decisions = [(m, self._decide(strategy, m, selected, policy)) for m in mentions]

@@ -25,6 +25,7 @@ from localize.mapping import Mode
 MODES: tuple[Mode, ...] = get_args(Mode)
 FORCE_TYPES = ("PER", "LOC", "ORG", "MISC")
 REDACT_FORMAT = "[{tag} {n}]"
+REDACT_TYPES = ("PER", "LOC", "ORG", "MISC")  # redact hides every type by default: "Syrian" would tell "Syria"
 KEEP_REASON = "on the keep list"
 
 
@@ -48,6 +49,10 @@ class Policy:
         except (KeyError, IndexError, ValueError) as exc:
             raise LocalizeError(f"redact format {self.redact_format!r} is not valid: use {{tag}} and {{n}}") from exc
         object.__setattr__(self, "_patterns", tuple(_compile(item) for item in self.keep))
+
+    def types(self, default: tuple[str, ...]) -> tuple[str, ...]:
+        """The entity types a rewrite replaces when the caller names none."""
+        return REDACT_TYPES if self.mode == "redact" else default
 
     def kept(self, surface: str) -> bool:
         """Whether an entity written ``surface`` is on the keep list."""
