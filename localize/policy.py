@@ -50,6 +50,11 @@ class Policy:
             raise LocalizeError(f"redact format {self.redact_format!r} is not valid: use {{tag}} and {{n}}") from exc
         object.__setattr__(self, "_patterns", tuple(_compile(item) for item in self.keep))
 
+    def settings(self) -> dict[str, Any]:
+        """As plain JSON values (a run's manifest records them)."""
+        keep = [item.pattern if isinstance(item, re.Pattern) else item for item in self.keep]
+        return {"mode": self.mode, "keep": keep, "force": dict(self.force), "redact_format": self.redact_format}
+
     def types(self, default: tuple[str, ...]) -> tuple[str, ...]:
         """The entity types a rewrite replaces when the caller names none."""
         return REDACT_TYPES if self.mode == "redact" else default

@@ -293,3 +293,14 @@ def test_cli_restore_of_a_text_the_mapping_does_not_fit(tmp_path: Path, capsys: 
     (tmp_path / "map.json").write_text(json.dumps(mapping.to_dict()), encoding="utf-8")
     assert main(["restore", str(story), "--mapping", str(tmp_path / "map.json")]) == 2
     assert "does not fit the text" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_lone_surname_in_a_later_document_follows_the_full_name_of_the_saved_map(loc: Localizer, mode: str) -> None:
+    text = "Barack Obama spoke."
+    first = loc.rewrite(text, ents(text, ("PER", "Barack Obama")), "India", "USA", policy=Policy(mode))  # type: ignore[arg-type]
+    later = "Obama left."
+    saved = EntityMap.from_dict(json.loads(json.dumps(first.mapping.to_dict())))
+    second = loc.rewrite(later, ents(later, ("PER", "Obama")), mapping=saved, policy=Policy(mode))  # type: ignore[arg-type]
+    full, alone = first.replacements[0].replacement, second.replacements[0].replacement
+    assert alone == (full if mode == "redact" else full.split()[-1])
