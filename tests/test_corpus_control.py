@@ -8,13 +8,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
 import pytest
 
 from corpus import shards
 from localize import restore
 
 from .helpers import run_corpus as run
-from .test_corpus_jobs import read_output
 
 STORY = [
     ("Barack Obama flew to Chicago.", [("PER", "Barack Obama"), ("LOC", "Chicago")]),
@@ -28,6 +28,11 @@ SMALL = ["--batch-size", "1", "--shard-rows", "2"]
 @pytest.fixture(autouse=True)
 def quick(localizer_once: Any) -> None:
     """The embedded vectors loaded once."""
+
+
+def read_output(folder: Path) -> list[dict[str, Any]]:
+    """The rows of a Parquet output's shards, in order."""
+    return [row for shard in sorted(folder.glob("part-*.parquet")) for row in pq.read_table(shard).to_pylist()]
 
 
 def rows(repeat: int = 1) -> list[dict[str, Any]]:
