@@ -84,8 +84,16 @@ class Policy:
         """The tagger's entities with every forced span added; a tagged entity that overlaps a forced span goes."""
         forced = self.forced(text)
         spans = [(f["start"], f["end"]) for f in forced]
-        kept = [e for e in tagged if all(int(e["end"]) <= s or int(e["start"]) >= t for s, t in spans)]
+        kept = [e for e in tagged if not any(_overlaps(e, s, t) for s, t in spans)]
         return [*kept, *forced]
+
+
+def _overlaps(entity: Mapping[str, Any], start: int, end: int) -> bool:
+    """Whether a tagged entity overlaps ``start:end``; a malformed one is left for the entity check to report."""
+    try:
+        return int(entity["start"]) < end and start < int(entity["end"])
+    except (KeyError, TypeError, ValueError):
+        return False
 
 
 def _compile(item: str | re.Pattern[str]) -> re.Pattern[str]:

@@ -304,3 +304,8 @@ def test_a_lone_surname_in_a_later_document_follows_the_full_name_of_the_saved_m
     second = loc.rewrite(later, ents(later, ("PER", "Obama")), mapping=saved, policy=Policy(mode))  # type: ignore[arg-type]
     full, alone = first.replacements[0].replacement, second.replacements[0].replacement
     assert alone == (full if mode == "redact" else full.split()[-1])
+
+
+def test_a_malformed_entity_with_force_is_still_the_one_line_entity_error(loc: Localizer) -> None:
+    with pytest.raises(LocalizeError, match="malformed entity"):
+        loc.rewrite("Priya met Bob.", [{"entity_group": "PER"}], policy=Policy(force={"Priya": "PER"}))
