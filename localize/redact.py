@@ -1,9 +1,12 @@
 """The redact mode: every selected entity becomes a numbered tag of its kind (``[PERSON 1]``, ``[CITY 2]``), the
 same tag for the same entity, numbered per tag in order of first appearance; a partial mention takes its full
-form's tag ("Obama" after "Barack Obama"). Tags already in a saved mapping are reused and never given again."""
+form's tag ("Obama" after "Barack Obama"). Tags already in a saved mapping are reused and never given again.
+A redacted entity's text is hidden wherever else it is written as a whole word (``sweep``): a tagger that tags
+"Radiometer" once and misses it in the next sentence would otherwise give it away."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from localize import places
@@ -14,6 +17,19 @@ from localize.text import Mention, words_of
 # The tag of an entity, from its type and, for a location, what it names.
 TAGS: dict[str, str] = {"PER": "PERSON", "ORG": "ORGANISATION", "MISC": "MISC", "LOC": "LOCATION"}
 PLACE_TAGS: dict[str, str] = {"country": "COUNTRY", "region": "REGION", "city": "CITY", "venue": "VENUE"}
+
+
+def sweep(text: str, mentions: Sequence[Mention], redacted: Callable[[Mention], bool]) -> list[Mention]:
+    """The mentions, with every other whole-word occurrence (as written) of a ``redacted`` one's text added as a
+    mention of its type, where it overlaps no mention."""
+    taken = [(m.start, m.end) for m in mentions]
+    added: list[Mention] = []
+    for surface, group in dict.fromkeys((m.text, m.entity_group) for m in mentions if redacted(m)):
+        for found in re.finditer(rf"(?<!\w){re.escape(surface)}(?!\w)", text):
+            if not any(found.start() < end and start < found.end() for start, end in taken):
+                taken.append(found.span())
+                added.append(Mention(found.start(), found.end(), surface, group, None))
+    return sorted([*mentions, *added], key=lambda m: m.start)
 
 
 class Redactor:

@@ -309,3 +309,11 @@ def test_a_lone_surname_in_a_later_document_follows_the_full_name_of_the_saved_m
 def test_a_malformed_entity_with_force_is_still_the_one_line_entity_error(loc: Localizer) -> None:
     with pytest.raises(LocalizeError, match="malformed entity"):
         loc.rewrite("Priya met Bob.", [{"entity_group": "PER"}], policy=Policy(force={"Priya": "PER"}))
+
+
+def test_redact_hides_an_entity_where_the_tagger_missed_it_again(loc: Localizer) -> None:
+    text = "Radiometer rose. Radiometer's chief, of Radiometer Holdings, spoke."
+    tagged = ents(text, ("ORG", "Radiometer"), ("ORG", "Radiometer Holdings"))
+    result = loc.rewrite(text, tagged, policy=Policy("redact"))
+    assert result.text == "[ORGANISATION 1] rose. [ORGANISATION 1]'s chief, of [ORGANISATION 2], spoke."
+    assert restore(result.text, result.mapping) == text
