@@ -24,6 +24,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable
+from functools import cache
 
 from common import (  # benchmarks/ on sys.path
     INITIAL,
@@ -114,16 +115,17 @@ def _kind(text: str) -> str | None:
 
 
 def _same_country(original: str, replacement: str) -> bool:
-    before, after = places._recognize_name(original), _place_of(replacement)
-    return before is not None and before.place is not None and before.place.country in after
+    before = places._recognize_name(original)
+    return before is not None and before.place is not None and normalize(plain(replacement)) in _places_of(
+        before.place.country
+    )
 
 
-def _place_of(text: str) -> set[str]:
-    """Codes of the countries with a city or region of that name."""
-    key = normalize(plain(text))
-    region = places._world_regions().get(key)
-    codes = {city.country for city in places._world_cities().get(key, ())}
-    return codes | ({region.country} if region is not None else set())
+@cache
+def _places_of(code: str) -> frozenset[str]:
+    """The normalized names of a country's GeoNames cities and ISO 3166-2 regions."""
+    found = (*places._cities_by_country().get(code, ()), *places.regions_of(code))
+    return frozenset(normalize(plain(place.name)) for place in found)
 
 
 def main() -> int:
