@@ -6,19 +6,23 @@ each other."""
 from __future__ import annotations
 
 import argparse
+import re
 import sys
+from collections import defaultdict
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from conll import Document, Rendered
+    from localize import RewriteResult
     from ner import EntityTagger
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # run as a script from anywhere
 
 DATA = REPO.parent / "shared" / "data" / "conllpp"
+INITIAL = re.compile(r"^[A-Z]\.?$")
 
 
 def benchmark_parser(doc: str | None) -> argparse.ArgumentParser:
@@ -114,3 +118,41 @@ def load_pipeline(model: str | None, tagger: EntityTagger, aggregation: str = "s
         stride=128,
         device="cpu",
     )
+
+
+# --- what the localize benchmarks check of a rewrite ------------------------------------------------------
+
+
+def is_target_name(text: str, code: str) -> bool:
+    """Every word (initials aside) a first name or surname of the country's pools."""
+    from localize import names
+
+    pools = names.load_pools().get(code)
+    if pools is None:
+        return False
+    known = {n.lower() for n in (*pools.male, *pools.female, *pools.surname)}
+    words = [w for w in text.split() if not INITIAL.match(w)]
+    return bool(words) and all(w.lower() in known for w in words)
+
+
+def first_word_gender(text: str) -> str | None:
+    from localize import names
+
+    words = [w for w in text.split() if not INITIAL.match(w)]
+    return names.gender_of(words[0]) if words else None
+
+
+def violations(result: RewriteResult) -> int:
+    """Same (type, surface) replaced two ways, plus partial mentions not taking their full form's words."""
+    by_key: dict[tuple[str, str], set[str]] = defaultdict(set)
+    full: dict[tuple[str, str], str] = {}
+    for r in result.replacements:
+        by_key[(r.entity_group, r.original.lower())].add((r.replacement or r.original).lower())
+        full[(r.entity_group, r.original.lower())] = (r.replacement or r.original).lower()
+    count = sum(len(v) - 1 for v in by_key.values())
+    for r in result.replacements:
+        if r.follows and r.replacement:
+            count += not set(r.replacement.lower().split()) <= set(
+                full.get((r.entity_group, r.follows.lower()), "").split()
+            )
+    return count

@@ -21,13 +21,20 @@ Documents are tokens joined by spaces with a line per sentence.
 
 from __future__ import annotations
 
-import re
 import sys
 import time
-from collections import defaultdict
 from functools import cache
 
-from common import add_model_argument, benchmark_parser, labelled_documents, print_header  # benchmarks/ on sys.path
+from common import (  # benchmarks/ on sys.path
+    INITIAL,
+    add_model_argument,
+    benchmark_parser,
+    first_word_gender,
+    is_target_name,
+    labelled_documents,
+    print_header,
+    violations,
+)
 
 from conll import render
 from localize import LocalizeConfig, Localizer, RewriteResult, places
@@ -35,7 +42,6 @@ from localize import names as name_data
 from localize.countries import find_country, normalize, plain
 
 TYPES = ("PER", "LOC", "ORG")
-_INITIAL = re.compile(r"^[A-Z]\.?$")
 
 
 class WordByWord:
@@ -96,20 +102,6 @@ def is_target_place(text: str, code: str) -> bool:
     return key in cities or key in regions
 
 
-def is_target_name(text: str, code: str) -> bool:
-    pools = name_data.load_pools().get(code)
-    if pools is None:
-        return False
-    known = {n.lower() for n in (*pools.male, *pools.female, *pools.surname)}
-    words = [w for w in text.split() if not _INITIAL.match(w)]
-    return bool(words) and all(w.lower() in known for w in words)
-
-
-def first_word_gender(text: str) -> str | None:
-    words = [w for w in text.split() if not _INITIAL.match(w)]
-    return name_data.gender_of(words[0]) if words else None
-
-
 def has_repeat_or_fragment(original: str, replacement: str) -> bool:
     """A word twice, or a fragment word that no whole place name in the replacement accounts for."""
     words = replacement.split()
@@ -139,7 +131,7 @@ def figures(results: list[RewriteResult], code: str) -> dict[str, str]:
     people = replaced["PER"]
     gendered = []
     for r in people:
-        words = [w for w in r.original.split() if not _INITIAL.match(w)]
+        words = [w for w in r.original.split() if not INITIAL.match(w)]
         single_surname = len(words) == 1 and r.kind not in (None, "first name")
         source_gender = None if single_surname else name_data.gender_of(words[0])
         if source_gender is not None:
@@ -159,22 +151,6 @@ def figures(results: list[RewriteResult], code: str) -> dict[str, str]:
 
 def _share(hits: int, total: int) -> str:
     return f"{hits / total:.1%} of {total}" if total else "-"
-
-
-def violations(result: RewriteResult) -> int:
-    """Same (type, surface) replaced two ways, plus partial mentions not taking their full form's words."""
-    by_key: dict[tuple[str, str], set[str]] = defaultdict(set)
-    full: dict[tuple[str, str], str] = {}
-    for r in result.replacements:
-        by_key[(r.entity_group, r.original.lower())].add((r.replacement or r.original).lower())
-        full[(r.entity_group, r.original.lower())] = (r.replacement or r.original).lower()
-    count = sum(len(v) - 1 for v in by_key.values())
-    for r in result.replacements:
-        if r.follows and r.replacement:
-            count += not set(r.replacement.lower().split()) <= set(
-                full.get((r.entity_group, r.follows.lower()), "").split()
-            )
-    return count
 
 
 def type_preservation(tagger, results: list[RewriteResult]) -> str:

@@ -37,6 +37,7 @@ class Pick:
     score: float | None = None  # analogy cosine of the chosen candidate (None for rule-based picks)
     alternatives: list[str] = field(default_factory=list)
     follows: str | None = None
+    parts: dict[str, dict[str, str]] = field(default_factory=dict)  # a person's names one by one (Entry.parts)
 
 
 Outcome = Pick | Kept
@@ -144,6 +145,9 @@ class Allocator:
             if self.pseudonymous:  # a series' originals are never another entity's replacement either
                 self.used[usage].update(o.lower() for original in by_original for o in _parts(original, usage))
             for entry in by_original.values():
+                for role, names_of_role in entry.parts.items():  # "Obama" alone takes what "Barack Obama" got
+                    for key, text in names_of_role.items():
+                        self.memo.setdefault((role, key), Pick(text, role, "the saved mapping"))  # type: ignore[arg-type]
                 if entry.replacement:
                     words = entry.replacement.split() if usage == "name" else [entry.replacement]
                     self.used[usage].update(word.lower() for word in words)
@@ -163,7 +167,8 @@ class Allocator:
         if outcome.text == surface:
             return Entry(reason="its counterpart is the same word")
         return Entry(
-            outcome.text, None, outcome.kind, outcome.pool, outcome.score, outcome.alternatives, outcome.follows
+            outcome.text, None, outcome.kind, outcome.pool, outcome.score, outcome.alternatives, outcome.follows,
+            outcome.parts,
         )
 
     def _outcome(self, move: Move) -> Outcome:
@@ -251,12 +256,19 @@ class Allocator:
         scores = [p.score for p in parts if p.score is not None]
         text = match_casing(request.surface, " ".join(part.text for part in parts), False)
         pool = f"first names ({request.gender or 'either gender'}) and surnames of {self.target.name}"
-        return Pick(text, "full name", pool, round(sum(scores) / len(scores), 4) if scores else None, alternatives)
+        named = {"first name": {w.lower(): p.text for w, p in zip(request.given, new_given, strict=True)
+                                if p.kind != "initial"}}  # fmt: skip
+        if request.family:
+            named["surname"] = {normalize(" ".join(request.family)): new_family[0].text}
+        score = round(sum(scores) / len(scores), 4) if scores else None
+        return Pick(text, "full name", pool, score, alternatives, parts=named)
 
     def one_name(self, request: OneName) -> Pick:
         word = request.word
         picked = self._given(word, request.gender) if request.role == "first" else self._surname(word)
-        return replace(picked, text=match_casing(word, picked.text, False), follows=request.follows)
+        role, key = ("first name", word.lower()) if request.role == "first" else ("surname", normalize(word))
+        parts = {role: {key: picked.text}} if picked.kind != "initial" else {}
+        return replace(picked, text=match_casing(word, picked.text, False), follows=request.follows, parts=parts)
 
     def _given(self, word: str, gender: str | None) -> Pick:
         if INITIAL.match(word):  # an initial ("John F. Kennedy") stays an initial

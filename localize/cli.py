@@ -43,7 +43,9 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--mapping-out", metavar="MAP", help="write this rewrite's mapping (JSON) here")
     parser.add_argument("--redact-format", default=REDACT_FORMAT, help="a redacted entity: {tag} and {n}")
     parser.add_argument("--vectors", help="vectors file (.kv, word2vec .bin/.txt, GloVe .txt) or gensim name")
-    parser.add_argument("--types", default=",".join(defaults.types), help="entity types to swap")
+    parser.add_argument(
+        "--types", help=f"entity types to replace (default: {','.join(defaults.types)}; redact: all four)"
+    )
     parser.add_argument("--json", action="store_true", help="print the full result as JSON")
     parser.add_argument(
         "--open-vocabulary",
@@ -140,9 +142,9 @@ def main(argv: Sequence[str], auto_tagger: Callable[[str | None], Tagger] | None
         else:
             raise LocalizeError("no entities: pass --entities FILE.jsonl")
         config = LocalizeConfig(grounded=not args.open_vocabulary)
+        types = tuple(t for t in args.types.split(",") if t) if args.types else None
         result = Localizer.load(args.vectors, config).rewrite(
-            text, entities, args.target, args.source, types=tuple(t for t in args.types.split(",") if t),
-            policy=policy, mapping=saved,
+            text, entities, args.target, args.source, types=types, policy=policy, mapping=saved
         )
         if args.mapping_out and result.mapping is not None:
             write_mapping(args.mapping_out, result.mapping)

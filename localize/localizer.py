@@ -22,7 +22,7 @@ from localize.grounded import Rules
 from localize.mapping import Decision, EntityMap, Entry, Kept, Span
 from localize.openvocab import OpenVocabulary, organisation_words
 from localize.policy import KEEP_REASON, Policy
-from localize.redact import Redactor
+from localize.redact import Redactor, sweep
 from localize.result import Replacement, RewriteResult
 from localize.text import Mention, mentions_from_entities, splice
 from localize.vectors import VectorIndex, load_vectors
@@ -95,7 +95,9 @@ class Localizer:
         saved = mapping or fixed
         target, source = self._countries(policy, saved, target, source)
         mentions = mentions_from_entities(text, policy.entities(text, list(entities)) if policy.force else entities)
-        selected = set(self.config.types if types is None else types) | set(policy.force.values())
+        selected = set(policy.types(self.config.types) if types is None else types) | set(policy.force.values())
+        if policy.mode == "redact":
+            mentions = sweep(text, mentions, lambda m: m.entity_group in selected and not policy.kept(m.text))
         strategy = self.strategy(target, source, type_checker, policy)
         strategy.survey(text, mentions, selected)
         decisions = [(m, self._decide(strategy, m, selected, policy)) for m in mentions]

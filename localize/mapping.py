@@ -52,6 +52,9 @@ class Entry:
     score: float | None = None  # analogy cosine of the replacement (None for rule-based ones)
     alternatives: list[str] = field(default_factory=list)
     follows: str | None = None  # the full form a partial mention copied ("John Mitchell" for "Mitchell")
+    # A person's names one by one, {"first name": {"barack": "John"}, "surname": {"obama": "Chavez"}}: a later
+    # document that writes "Obama" alone, with this map, gets "Chavez".
+    parts: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def replaced(self) -> bool:
@@ -122,6 +125,16 @@ class EntityMap:
         if mapping.mode not in get_args(Mode):
             raise LocalizeError(f"malformed mapping: unknown mode {mapping.mode!r}")
         return mapping
+
+    def document(self) -> EntityMap:
+        """The map with only the entries its spans use: what one document needs to be read and restored."""
+        used = {(span.type, span.original) for span in self.spans}
+        entries = {
+            group: {original: entry for original, entry in by_original.items() if (group, original) in used}
+            for group, by_original in self.entries.items()
+        }
+        entries = {group: by_original for group, by_original in entries.items() if by_original}
+        return EntityMap(self.target, self.source, self.strategy, self.notice, entries, self.mode, list(self.spans))
 
     def reusable(self) -> EntityMap:
         """The map without its spans: what a next document of a series takes."""

@@ -25,6 +25,7 @@ from localize.mapping import Mode
 MODES: tuple[Mode, ...] = get_args(Mode)
 FORCE_TYPES = ("PER", "LOC", "ORG", "MISC")
 REDACT_FORMAT = "[{tag} {n}]"
+REDACT_TYPES = ("PER", "LOC", "ORG", "MISC")  # redact hides every type by default: "Syrian" would tell "Syria"
 KEEP_REASON = "on the keep list"
 
 
@@ -48,6 +49,15 @@ class Policy:
         except (KeyError, IndexError, ValueError) as exc:
             raise LocalizeError(f"redact format {self.redact_format!r} is not valid: use {{tag}} and {{n}}") from exc
         object.__setattr__(self, "_patterns", tuple(_compile(item) for item in self.keep))
+
+    def settings(self) -> dict[str, Any]:
+        """As plain JSON values (a run's manifest records them)."""
+        keep = [item.pattern if isinstance(item, re.Pattern) else item for item in self.keep]
+        return {"mode": self.mode, "keep": keep, "force": dict(self.force), "redact_format": self.redact_format}
+
+    def types(self, default: tuple[str, ...]) -> tuple[str, ...]:
+        """The entity types a rewrite replaces when the caller names none."""
+        return REDACT_TYPES if self.mode == "redact" else default
 
     def kept(self, surface: str) -> bool:
         """Whether an entity written ``surface`` is on the keep list."""
@@ -74,8 +84,16 @@ class Policy:
         """The tagger's entities with every forced span added; a tagged entity that overlaps a forced span goes."""
         forced = self.forced(text)
         spans = [(f["start"], f["end"]) for f in forced]
-        kept = [e for e in tagged if all(int(e["end"]) <= s or int(e["start"]) >= t for s, t in spans)]
+        kept = [e for e in tagged if not any(_overlaps(e, s, t) for s, t in spans)]
         return [*kept, *forced]
+
+
+def _overlaps(entity: Mapping[str, Any], start: int, end: int) -> bool:
+    """Whether a tagged entity overlaps ``start:end``; a malformed one is left for the entity check to report."""
+    try:
+        return int(entity["start"]) < end and start < int(entity["end"])
+    except (KeyError, TypeError, ValueError):
+        return False
 
 
 def _compile(item: str | re.Pattern[str]) -> re.Pattern[str]:
