@@ -118,8 +118,8 @@ class Job:
         """The batch with a bytes text column (CSV) decoded, and each row's text, or why it is skipped."""
         column = table.column(self.config.text_column)
         decode_errors: list[str | None] = [None] * table.num_rows
-        if pa.types.is_binary(column.type) or pa.types.is_large_binary(column.type):
-            decoded, decode_errors = decode_csv_bytes(column)
+        if pa.types.is_binary(column.type) or pa.types.is_large_binary(column.type) or not _valid_utf8(column):
+            decoded, decode_errors = decode_csv_bytes(column.cast(pa.large_binary()))
             table = table.set_column(table.column_names.index(self.config.text_column), self.config.text_column,
                                      decoded)
         values = _plain_column(table, self.config.text_column)
@@ -243,6 +243,17 @@ def _check_resume_point(row: pa.Table, last_id: str | None, id_column: str) -> N
 def _entity_dicts(entities: list[dict] | None) -> list[dict] | None:
     """The tagger's entities with the columns of ``ENTITY`` only."""
     return None if entities is None else [{key: entity[key] for key in ENTITY.names} for entity in entities]
+
+
+def _valid_utf8(column: pa.ChunkedArray) -> bool:
+    """False for a string column holding invalid UTF-8 (Arrow's JSON reader does not check it)."""
+    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+        return True
+    try:
+        column.validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
 
 
 def _plain_column(table: pa.Table, name: str) -> list[Any]:

@@ -146,7 +146,8 @@ def _csv_source(path: Path, text_column: str) -> Source:
 
 
 def decode_csv_bytes(column: pa.ChunkedArray) -> tuple[pa.Array, list[str | None]]:
-    """A bytes column of a CSV as text (invalid bytes replaced) and, per row, why it is not UTF-8 or None."""
+    """A bytes column (a CSV's, or JSON text that is not UTF-8) as text (invalid bytes replaced) and, per row, why
+    it is not UTF-8 or None."""
     values, errors = [], []
     for raw in column.to_pylist():
         error = None

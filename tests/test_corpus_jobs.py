@@ -205,6 +205,15 @@ def test_invalid_utf8_in_a_csv_row_is_reported(tiny: Path, tmp_path: Path) -> No
     assert rows[0]["error"] is None and rows[2]["error"] is None and rows[2]["text"] == "two\nlines"
 
 
+def test_invalid_utf8_in_a_jsonl_row_is_reported(tiny: Path, tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b'{"id": 1, "text": "caf\xe9 au lait"}\n{"id": 2, "text": "Paris is big"}\n')
+    out = tmp_path / "out.jsonl"
+    assert run("tag", source, "--output", out, "--model", tiny) == 0  # was a UnicodeDecodeError traceback
+    rows = read_output(out)
+    assert rows[0]["error"].startswith("skipped: not UTF-8 (byte 0xe9") and rows[1]["error"] is None
+
+
 def test_resume_with_other_settings_is_refused(
     tiny: Path, tmp_path: Path, capsys: pytest.CaptureFixture, write_input: Any
 ) -> None:
