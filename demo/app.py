@@ -91,7 +91,9 @@ def _rewrite_tab(engine: Engine, exports: Exports) -> None:
     with gr.Row():
         with gr.Column():
             text = gr.Textbox(label="Text", lines=6, placeholder="Type or paste English text", elem_id="text")
-            upload = gr.UploadButton("Upload a .txt or .md file", file_types=[".txt", ".md"], size="sm")
+            upload = gr.UploadButton(
+                "Upload a .txt or .md file", file_types=[".txt", ".md"], size="sm", elem_id="upload-text"
+            )
             with gr.Row():
                 target = _context(countries, config.target, "Target context", "target")
                 source = _context(countries, config.source, "Source context", "source")
@@ -254,6 +256,8 @@ def _rewrite_tab(engine: Engine, exports: Exports) -> None:
         return content
 
     upload.upload(uploaded, upload, text, api_visibility="private")
+    # Pseudonymize and redact stay in the source country: the target has no say there.
+    mode.change(lambda m: gr.Dropdown(interactive=m == "localize"), mode, target, api_visibility="private")
 
 
 def _context(countries: list[str], value: str, label: str, elem_id: str) -> gr.Dropdown:

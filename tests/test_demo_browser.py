@@ -4,6 +4,7 @@ A word-list tagger stands in for the model so the expected highlights and rewrit
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -60,6 +61,7 @@ def page(url: str):
         browser = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1300, "height": 1100})
         page.set_default_timeout(30_000)
+        playwright.expect.set_options(timeout=30_000)  # the first rewrite loads the pools: seconds on a busy machine
         page.goto(url)
         yield page
         browser.close()
@@ -124,3 +126,29 @@ def test_edit_a_replacement_download_the_mapping_and_restore(page, tmp_path: Pat
     page.locator("#restore-mapping input[type=file]").set_input_files(str(mapping))
     page.get_by_role("button", name="Restore", exact=True).click()
     playwright.expect(page.locator("#restored textarea")).to_have_value(original)
+
+
+def test_upload_untick_and_the_open_vocabulary_notice(page, tmp_path: Path) -> None:
+    story = tmp_path / "story.md"
+    story.write_text("# Notes\n\nMitchell moved to Paris.\n", encoding="utf-8")
+    page.get_by_role("tab", name="Rewrite").click()  # the test before ends on the Restore tab
+    with page.expect_file_chooser() as chooser:
+        page.locator("#upload-text").click()
+    chooser.value.set_files(str(story))
+    playwright.expect(page.locator("#text textarea")).to_have_value(story.read_text())
+    page.get_by_label("Target context").fill("delhi")  # in the tiny vectors, and no country
+    page.get_by_label("Target context").press("Enter")
+    page.get_by_role("button", name="Rewrite", exact=True).click()
+    playwright.expect(page.locator("#notice")).to_contain_text("names no country")
+    rewritten = page.locator("#rewritten textarea")
+    playwright.expect(rewritten).not_to_have_value(story.read_text())
+    before = rewritten.input_value()
+    assert "Paris" not in before
+    # Untick "replace" on Paris's row: Paris is back, the rest stays as it was.
+    paris = page.get_by_role("gridcell", name="Paris", exact=True)
+    row = page.locator("#replacements [role=row]").filter(has=paris)
+    row.locator("input[type=checkbox]").click()
+    playwright.expect(rewritten).to_have_value(re.compile("moved to Paris"))
+    assert rewritten.input_value().split("moved to")[0] == before.split("moved to")[0]
+    page.get_by_label("Target context").fill("India")
+    page.get_by_label("Target context").press("Enter")
