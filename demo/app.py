@@ -20,7 +20,6 @@ from demo.health import guarded, health_route
 from demo.http_api import ner_route
 from demo.inputs import InputError, check_text, read_uploads
 from localize import MODES, RewriteResult, restore
-from localize.mapping import Entry
 
 EXAMPLES = [
     "My name is Mitchell and I live in Paris.",
@@ -197,7 +196,7 @@ def _rewrite_tab(engine: Engine, exports: Exports) -> None:
         api_name="rewrite",
         concurrency_id=_CONCURRENCY_ID,
     ).success(
-        lambda current: gr.Dropdown(choices=_originals(current), value=None),
+        lambda current: gr.Dropdown(choices=editing.labels(current.mapping if current else None), value=None),
         draft,
         pick_original,
         api_visibility="private",
@@ -218,23 +217,17 @@ def _rewrite_tab(engine: Engine, exports: Exports) -> None:
         edited, [draft, table], outputs, api_name="edit", api_visibility="undocumented", concurrency_id=_CONCURRENCY_ID
     )
 
-    def choices(current: editing.Draft | None, original: str | None) -> gr.Dropdown:
-        entry = _entry(current, original)
-        if entry is None:
-            return gr.Dropdown(choices=[], value=None)
-        options = list(
-            dict.fromkeys([entry.replacement, *entry.alternatives] if entry.replacement else entry.alternatives)
-        )
-        return gr.Dropdown(choices=options, value=entry.replacement)
+    def choices(current: editing.Draft | None, label: str | None) -> gr.Dropdown:
+        options, value = editing.options(current.mapping if current else None, label)
+        return gr.Dropdown(choices=options, value=value)
 
     pick_original.input(choices, [draft, pick_original], pick_replacement, api_visibility="private")
 
-    def picked(current: editing.Draft | None, original: str | None, replacement: str | None) -> tuple[Any, ...]:
-        if current is None or not original:
+    def picked(current: editing.Draft | None, label: str | None, replacement: str | None) -> tuple[Any, ...]:
+        if current is None or not label:
             raise user_error("Pick an entity of the rewritten text first.")
-        group, surface = _split_key(original)
         try:
-            mapping = editing.edit(current.mapping, {(group, surface): (replacement or "").strip() or None})
+            mapping = editing.edit(current.mapping, {editing.key_of(label): (replacement or "").strip() or None})
             result = editing.resplice(engine.localizer, current, mapping)
         except USER_ERRORS as error:
             raise user_error(error) from error
@@ -263,23 +256,6 @@ def _rewrite_tab(engine: Engine, exports: Exports) -> None:
 def _context(countries: list[str], value: str, label: str, elem_id: str) -> gr.Dropdown:
     """A country to pick (every one the pools cover), or any other word typed (the open-vocabulary analogy)."""
     return gr.Dropdown(countries, value=value, label=label, allow_custom_value=True, filterable=True, elem_id=elem_id)
-
-
-def _originals(draft: editing.Draft | None) -> list[str]:
-    if draft is None:
-        return []
-    return [f"{original} ({group})" for group, by in draft.mapping.entries.items() for original in by]
-
-
-def _split_key(choice: str) -> tuple[str, str]:
-    surface, _, group = choice.rpartition(" (")
-    return group.rstrip(")"), surface
-
-
-def _entry(draft: editing.Draft | None, choice: str | None) -> Entry | None:
-    if draft is None or not choice:
-        return None
-    return draft.mapping.get(*_split_key(choice))
 
 
 def _restore_tab(engine: Engine) -> None:

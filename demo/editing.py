@@ -125,6 +125,27 @@ def apply_table(localizer: Localizer, draft: Draft, edited: Any) -> tuple[Draft,
     return replace(draft, mapping=result.mapping), result
 
 
+def labels(mapping: EntityMap | None) -> list[str]:
+    """The picker's entries: each original of ``mapping`` as "Paris (LOC)"."""
+    if mapping is None:
+        return []
+    return [f"{original} ({group})" for group, by_original in mapping.entries.items() for original in by_original]
+
+
+def key_of(label: str) -> tuple[str, str]:
+    """(type, original) of a picker entry: "Paris (LOC)" -> ("LOC", "Paris")."""
+    original, _, group = label.rpartition(" (")
+    return group.removesuffix(")"), original
+
+
+def options(mapping: EntityMap | None, label: str | None) -> tuple[list[str], str | None]:
+    """What the picker offers for one original: its replacement, then its alternatives; and the replacement."""
+    entry = mapping.get(*key_of(label)) if mapping is not None and label else None
+    if entry is None:
+        return [], None
+    return list(dict.fromkeys([r for r in [entry.replacement, *entry.alternatives] if r])), entry.replacement
+
+
 # --- the pieces ---------------------------------------------------------------------------------------------
 
 

@@ -138,3 +138,12 @@ def test_a_redacted_name_edited_carries_nothing(localizer: Localizer) -> None:
     _, edited = editing.apply_table(localizer, draft, table)
     assert edited.text.startswith("[THE PRESIDENT] met ")
     assert [r.replacement for r in edited.replacements][1:] == [r.replacement for r in result.replacements][1:]
+
+
+def test_the_picker_offers_the_replacement_then_the_alternatives(draft: Draft) -> None:
+    assert editing.labels(draft.mapping) == ["Barack Obama (PER)", "Michelle Obama (PER)", "Obama (PER)", "Paris (LOC)"]
+    assert editing.key_of("New York (City) (LOC)") == ("LOC", "New York (City)")
+    choices, value = editing.options(draft.mapping, "Obama (PER)")
+    assert value == "Sharma" and choices[0] == "Sharma" and len(choices) > 1
+    assert editing.options(draft.mapping, "Berlin (LOC)") == ([], None)
+    assert editing.options(None, None) == ([], None)
