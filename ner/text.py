@@ -187,7 +187,8 @@ def _word_end(chunk: str, i: int) -> int:
 
 
 def _joins(chunk: str, i: int) -> bool:
-    if i == 0 or i + 1 >= len(chunk) or not _is_word_char(chunk[i + 1]):
+    # A CJK ideograph is a word of its own (``_split_cjk``), so a mark before one joins nothing.
+    if i == 0 or i + 1 >= len(chunk) or not _is_word_char(chunk[i + 1]) or _CJK.match(chunk[i + 1]):
         return False
     if chunk[i] in _JOINERS:
         return True

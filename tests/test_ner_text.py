@@ -39,6 +39,7 @@ def sentences(text: str) -> list[str]:
         ("Germany's players' \"best\"", ["Germany", "'s", "players", "'", '"', "best", '"']),
         ("Wait... what?!", ["Wait", "...", "what", "?", "!"]),
         ("北京欢迎你 in 東京", ["北", "京", "欢", "迎", "你", "in", "東", "京"]),
+        ("Texas&北京 Gates’東 Paris_京", ["Texas", "&", "北", "京", "Gates", "’", "東", "Paris", "_", "京"]),
         ("café😀 naïve\tשלום, עולם", ["café", "😀", "naïve", "שלום", ",", "עולם"]),
         ("Mary Jones—the mayor–Chicago", ["Mary", "Jones", "—", "the", "mayor", "–", "Chicago"]),
         ("Jones--the Boston/Cambridge 1/2 10:30", ["Jones", "--", "the", "Boston", "/", "Cambridge", "1/2", "10:30"]),
