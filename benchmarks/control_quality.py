@@ -106,8 +106,8 @@ def series(localizer: Localizer, documents: list[Document], mode: str) -> tuple[
             if key in before:
                 shared += 1
                 same += before[key] == record.replacement
-            elif record.replacement and record.replacement in given and not record.follows:
-                collisions += 1
+            elif record.replacement in given and not record.follows and record.kind != "country":
+                collisions += 1  # ("U.S." and "United States" both become the target country: no collision)
     return same, shared, collisions
 
 
