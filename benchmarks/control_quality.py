@@ -10,6 +10,8 @@
 - keep/force: the 10 most frequent entity strings kept, every 3rd person's string removed from the entities and
   forced instead; a row honours them when no kept string is replaced and every whole-word occurrence of a forced
   string is an entity of its type in the result;
+- series: each document cut in two halves, the second rewritten with the first's mapping: entities of both halves
+  that keep their replacement, and new replacements of the second half equal to one of the first (collisions);
 - pseudonymize C -> C: persons changed (no word of the original name left, initials aside), every word a name of
   C's pools, first-name gender kept, moved cities and regions of the original's own country, consistency
   violations (one entity replaced two ways, a partial mention not following its full form).
@@ -36,7 +38,7 @@ from common import (  # benchmarks/ on sys.path
     violations,
 )
 
-from conll import render
+from conll import Document, render
 from localize import MODES, EntityMap, Localizer, Policy, RewriteResult, names, places, restore
 from localize.countries import find_country, normalize, plain
 
@@ -83,6 +85,30 @@ def keep_and_force(localizer: Localizer, docs: list[Doc], mode: str, target: str
 def _inside_longer(start: int, end: int, result: RewriteResult) -> bool:
     """A forced word inside a longer forced span ("Ian" in "Ian Botham") is that span's."""
     return any(r.start <= start and end <= r.end and (r.start, r.end) != (start, end) for r in result.replacements)
+
+
+def series(localizer: Localizer, documents: list[Document], mode: str) -> tuple[int, int, int]:
+    """(entities of both halves given the same replacement, such entities, collisions)."""
+    same = shared = collisions = 0
+    target = "India" if mode == "localize" else "USA"
+    for document in documents:
+        cut = len(document.sentences) // 2
+        if not cut:
+            continue
+        first, second = (render(Document(document.header, part))
+                         for part in (document.sentences[:cut], document.sentences[cut:]))
+        one = localizer.rewrite(first.text, first.entities(), target, "USA", policy=Policy(mode))  # type: ignore[arg-type]
+        two = localizer.rewrite(second.text, second.entities(), policy=Policy(mode), mapping=one.mapping)  # type: ignore[arg-type]
+        before = {(r.entity_group, r.original): r.replacement for r in one.replacements}
+        given = {v for v in before.values() if v}
+        for record in two.replacements:
+            key = (record.entity_group, record.original)
+            if key in before:
+                shared += 1
+                same += before[key] == record.replacement
+            elif record.replacement in given and not record.follows and record.kind != "country":
+                collisions += 1  # ("U.S." and "United States" both become the target country: no collision)
+    return same, shared, collisions
 
 
 def pseudonymize_figures(results: list[RewriteResult], code: str) -> dict[str, str]:
@@ -154,6 +180,11 @@ def main() -> int:
     for mode in MODES:
         honoured, rows = keep_and_force(localizer, docs, mode, "India", "USA" if mode == "localize" else "India")
         print(f"{mode:12s} {honoured} of {rows}", flush=True)
+    print("\n## series: the second half of each document rewritten with the first half's mapping")
+    documents = labelled_documents(args.data, "test")[: args.docs or None]
+    for mode in MODES:
+        same, shared, collisions = series(localizer, documents, mode)
+        print(f"{mode:12s} same replacement {share(same, shared)}; collisions {collisions}", flush=True)
     print("\n## pseudonymize C -> C")
     for name in args.pseudonymize.split(","):
         country = find_country(name)

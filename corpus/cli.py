@@ -52,8 +52,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         localizer = Localizer.load(args.vectors, LocalizeConfig(seed=args.seed, pool_part=args.pool_part))
         types = _types(args.types)
+        policy = Policy(args.mode, read_keep(args.keep) if args.keep else ())
+        target = args.target or args.source
+        if args.mode == "localize" and args.target is None:
+            raise LocalizeError("--target is needed for --mode localize (the country the entities move to)")
         for source, destination in list(conll_files(args.input, args.output)):
-            counts = rewrite_file(localizer, source, destination, args.target, args.source, types)
+            counts = rewrite_file(localizer, source, destination, target, args.source, types, policy)
             kept = counts["kept"]
             print(f"{source} -> {destination}: {counts['replaced']} entities replaced, {kept} kept", file=sys.stderr)
     except (LocalizeError, ConllError, FileNotFoundError) as error:
@@ -128,7 +132,10 @@ def _parser() -> argparse.ArgumentParser:
     conll = jobs.add_parser("conll", help="rewrite a labelled CoNLL file or a train/dev/test folder")
     conll.add_argument("input", type=Path, help="a CoNLL file, or a folder with train.txt, dev.txt, test.txt")
     conll.add_argument("--output", type=Path, required=True, help="a file, or a folder for a folder input")
-    _localize_arguments(conll)
+    _localize_arguments(conll, default_types=True)
+    conll.add_argument("--mode", choices=("localize", "pseudonymize"), default="localize",
+                       help="pseudonymize: new names and places within --source (tags follow as for localize)")
+    conll.add_argument("--keep", metavar="FILE", help="entities never replaced: one a line, /regex/ for a pattern")
     conll.add_argument(
         "--pool-part", choices=POOL_PARTS, default="all",
         help="names from this part of the per-country pools: 'train' for training copies, 'held-out' for audits",
@@ -160,7 +167,7 @@ def _parser() -> argparse.ArgumentParser:
                          help=f"--engine ray: actors, each loading its own models (default: {defaults.actors})")
         job.add_argument("--address", metavar="ADDR",
                          help="--engine ray: join this Ray cluster (default: start a local Ray instance for the run)")
-    _localize_arguments(rewrite, target_required=False)
+    _localize_arguments(rewrite)
     rewrite.add_argument("--mode", choices=MODES, default="localize",
                          help="localize: to --target; pseudonymize: new names and places within --source (the "
                          "default target); redact: numbered tags ([PERSON 1])")
@@ -175,13 +182,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _localize_arguments(parser: argparse.ArgumentParser, target_required: bool = True) -> None:
+def _localize_arguments(parser: argparse.ArgumentParser, default_types: bool = False) -> None:
     """What ``conll`` and ``rewrite`` ask of localize; the defaults are ``LocalizeConfig``'s."""
-    target_help = "the country the entities move to (India, Japan, ...)"
-    parser.add_argument("--target", required=target_required,
-                        help=target_help if target_required else f"{target_help}; default: --source, except localize")
+    parser.add_argument("--target", help="the country the entities move to (India, Japan, ...); needed for "
+                        "--mode localize, else --source by default")
     parser.add_argument("--source", default=LocalizeConfig.source)
-    parser.add_argument("--types", default=None if not target_required else ",".join(LocalizeConfig.types),
+    parser.add_argument("--types", default=",".join(LocalizeConfig.types) if default_types else None,
                         help="entity types to replace (default: PER,LOC,ORG; MISC stays, except for redact)")
     parser.add_argument("--seed", type=int, default=LocalizeConfig.seed,
                         help="another seed gives other, equally ranked choices")

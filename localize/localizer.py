@@ -140,7 +140,7 @@ class Localizer:
         if mode == "redact":
             where = find_country(source)
             name = where.name if where else source
-            entity_map = EntityMap(name, name, "grounded", mode=mode)
+            entity_map = EntityMap(name, name, "redact", mode=mode)
             redactor = Redactor(self.config, self._common, entity_map, (policy or Policy()).redact_format)
             return Strategy(redactor.survey, redactor.decide, redactor.allocate)
         if country is not None:

@@ -18,7 +18,7 @@ from typing import Any, Literal, get_args
 Kind = Literal[
     "country", "region", "city", "venue", "first name", "surname", "full name", "initial", "organisation", "demonym"
 ]
-Strategy = Literal["grounded", "open-vocabulary"]
+Strategy = Literal["grounded", "open-vocabulary", "redact"]
 VERSION = 2
 Mode = Literal["localize", "pseudonymize", "redact"]
 

@@ -50,6 +50,9 @@ class Policy:
             raise LocalizeError(f"redact format {self.redact_format!r} is not valid: use {{tag}} and {{n}}") from exc
         object.__setattr__(self, "_patterns", tuple(_compile(item) for item in self.keep))
 
+    def __hash__(self) -> int:  # force is a dict: hashed by its items, so that a policy can key a cache
+        return hash((self.mode, self.keep, tuple(sorted(self.force.items())), self.redact_format))
+
     def settings(self) -> dict[str, Any]:
         """As plain JSON values (a run's manifest records them)."""
         keep = [item.pattern if isinstance(item, re.Pattern) else item for item in self.keep]

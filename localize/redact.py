@@ -41,7 +41,7 @@ class Redactor:
         self.map = mapping
         self.form = form
         self.full_forms: dict[str, str] = {}  # lower-case word of a full name -> the full name
-        self.fixed = EntityMap(mapping.target, mapping.source, mapping.strategy)  # the saved map, in allocate
+        self.fixed: EntityMap | None = None  # the saved map, given to allocate
 
     def survey(self, text: str, mentions: Sequence[Mention], selected: set[str]) -> None:
         for mention in mentions:
@@ -66,10 +66,10 @@ class Redactor:
         """Full forms first (so that a partial mention finds its full form's tag wherever it is written), each
         original once, in the order of the text."""
         used = set(fixed.replacements()) if fixed is not None else set()
-        self.fixed = fixed or self.fixed
+        self.fixed = fixed
         if fixed is not None:  # "Obama" alone in a later document takes the tag "Barack Obama" got in an earlier one
             for original in fixed.entries.get("PER", {}):
-                for word in words_of(original)[1:] if len(words_of(original)) > 1 else []:
+                for word in words_of(original)[1:]:
                     self.full_forms.setdefault(word.lower(), original)
         partial = [(m, d) for m, d in decisions if isinstance(d, Move) and _follows(d)]
         for mention, decision in [*(x for x in decisions if x not in partial), *partial]:
@@ -91,7 +91,8 @@ class Redactor:
         if isinstance(decision, Kept):
             return Entry(reason=decision.reason)
         tag, follows = decision.request if isinstance(decision.request, tuple) else (decision.request, None)
-        full = (self.map.get(group, follows) or self.fixed.get(group, follows)) if follows else None
+        saved = self.fixed.get(group, follows) if self.fixed is not None and follows else None
+        full = (self.map.get(group, follows) or saved) if follows else None
         if full is not None and full.replacement:
             return Entry(full.replacement, None, decision.kind, f"redacted as {tag}", follows=follows)
         n = 1

@@ -40,7 +40,7 @@ class RewriteResult:
 
     @property
     def strategy(self) -> str | None:
-        """ "grounded" (real things of the target country) or "open-vocabulary" (words of the vectors)."""
+        """ "grounded" (real things of the target country), "open-vocabulary" (words of the vectors) or "redact"."""
         return self.mapping.strategy if self.mapping else None
 
     @property

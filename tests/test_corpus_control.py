@@ -11,9 +11,11 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 
+from conll import read_documents
 from corpus import shards
 from localize import restore
 
+from .conll_fixtures import write_conll_dir
 from .helpers import run_corpus as run
 
 STORY = [
@@ -127,3 +129,14 @@ def test_misuse_is_one_line_exit_2(
     assert run("rewrite", source, "--output", tmp_path / "out.jsonl", *mode, *extra) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and message in err
+
+
+def test_conll_pseudonymizes_gold_entities_and_honours_keep(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data, out = write_conll_dir(tmp_path / "data"), tmp_path / "out"
+    (tmp_path / "keep.txt").write_text("amsterdam\n", encoding="utf-8")
+    argv = ["conll", data / "test.txt", "--output", out / "test.txt", "--mode", "pseudonymize", "--source", "USA"]
+    assert run(*argv, "--keep", tmp_path / "keep.txt") == 0
+    words = [t.word for d in read_documents(out / "test.txt") for s in d.sentences for t in s]
+    assert "Amsterdam" in words and "Blackburn" not in words and "Mitchell" not in words
+    assert run("conll", data / "test.txt", "--output", out / "again.txt") == 2
+    assert "--target is needed for --mode localize" in capsys.readouterr().err

@@ -317,3 +317,8 @@ def test_redact_hides_an_entity_where_the_tagger_missed_it_again(loc: Localizer)
     result = loc.rewrite(text, tagged, policy=Policy("redact"))
     assert result.text == "[ORGANISATION 1] rose. [ORGANISATION 1]'s chief, of [ORGANISATION 2], spoke."
     assert restore(result.text, result.mapping) == text
+
+
+def test_a_policy_is_hashable_and_equal_by_value() -> None:
+    one, two = Policy("redact", ("x",), {"Priya": "PER"}), Policy("redact", ("x",), {"Priya": "PER"})
+    assert one == two and len({one, two}) == 1 and Policy() != one
