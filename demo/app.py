@@ -105,17 +105,22 @@ def _rewrite_tab(engine: Engine, exports: Exports) -> None:
                 elem_id="mode",
             )
             types = gr.CheckboxGroup(list(config.entity_types), value=list(config.types), label="Entity types to swap")
-            with gr.Row():
-                keep = gr.Textbox(
-                    "", label="Keep (one a line, /regex/ for a pattern)", lines=2, placeholder="Seattle", elem_id="keep"
+            with gr.Accordion("Keep, force, type check, a saved mapping", open=False):
+                with gr.Row():
+                    keep = gr.Textbox(
+                        "",
+                        label="Keep (one a line, /regex/ for a pattern)",
+                        lines=2,
+                        placeholder="Seattle",
+                        elem_id="keep",
+                    )
+                    force = gr.Textbox(
+                        "", label="Force ('word TYPE' a line)", lines=2, placeholder="Priya PER", elem_id="force"
+                    )
+                type_check = gr.Checkbox(
+                    config.type_check, label="NER type check of candidates (slower; targets that name no country)"
                 )
-                force = gr.Textbox(
-                    "", label="Force ('word TYPE' a line)", lines=2, placeholder="Priya PER", elem_id="force"
-                )
-            type_check = gr.Checkbox(
-                config.type_check, label="NER type check of candidates (slower; targets that name no country)"
-            )
-            saved = gr.File(label="Reuse a mapping (.json from an earlier rewrite)", file_types=[".json"])
+                saved = gr.File(label="Reuse a mapping (.json from an earlier rewrite)", file_types=[".json"])
             button = gr.Button("Rewrite", variant="primary")
             gr.Examples([[example] for example in EXAMPLES], inputs=[text])
         with gr.Column():

@@ -24,7 +24,7 @@ from localize.mapping import EntityMap, Entry
 
 # "note" (why an entity stayed) beside the replacement: at the end it was off-screen at 1400 px.
 COLUMNS = ["replace", "original", "replacement", "note", "type", "kind", "from", "score", "alternatives"]
-DATATYPES = ["bool", "str", "str", "str", "str", "str", "str", "number", "str"]
+DATATYPES = ["bool", "str", "str", "str", "str", "str", "str", "str", "str"]  # a score of none reads "", not "null"
 EDITABLE = (0, 2)  # the "replace" tick and the replacement; the other columns say what the row is
 STATIC = [i for i in range(len(COLUMNS)) if i not in EDITABLE]
 CHOSEN = "chosen by the user"
@@ -69,7 +69,7 @@ def table(result: RewriteResult) -> pd.DataFrame:
         note = r.reason or (f"follows {r.follows}" if r.follows else "")
         alternatives = ", ".join(r.alternatives)
         rows.append([r.replaced, r.original, r.replacement or "", note, r.entity_group, r.kind or "", r.pool or "",
-                     r.score, alternatives])  # fmt: skip
+                     "" if r.score is None else f"{r.score:.4f}", alternatives])  # fmt: skip
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
