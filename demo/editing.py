@@ -87,6 +87,8 @@ def changes(mapping: EntityMap, edited: Any) -> dict[tuple[str, str], str | None
             wanted[key] = typed  # a new replacement typed (or picked): it replaces, ticked or not
         elif tick != entry.replaced:
             wanted[key] = (typed or next(iter(entry.alternatives), None)) if tick else None
+        elif entry.replaced and not typed:
+            wanted[key] = None  # the replacement cleared: the original stays, as if unticked
     return wanted
 
 

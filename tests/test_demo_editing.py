@@ -84,6 +84,14 @@ def test_unticking_a_person_keeps_the_family_name_too(draft: Draft, localizer: L
     assert again.text.startswith("Rahul Sharma met Pooja Sharma")
 
 
+def test_a_cleared_replacement_keeps_the_original(draft: Draft, localizer: Localizer) -> None:
+    table = rows(draft, localizer)
+    table.loc[table.original == "Paris", "replacement"] = ""
+    new, result = editing.apply_table(localizer, draft, table)
+    assert result.text.endswith("in Paris. Sharma smiled in Paris.")
+    assert new.mapping.get("LOC", "Paris").reason == editing.KEPT
+
+
 def test_the_table_as_gradio_client_sends_it(draft: Draft, localizer: Localizer) -> None:
     table = rows(draft, localizer)
     table.loc[table.original == "Paris", "replacement"] = "Mumbai"
