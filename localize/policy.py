@@ -23,9 +23,8 @@ from localize.config import LocalizeError
 from localize.mapping import Mode
 
 MODES: tuple[Mode, ...] = get_args(Mode)
-FORCE_TYPES = ("PER", "LOC", "ORG", "MISC")
+ENTITY_TYPES = ("PER", "LOC", "ORG", "MISC")  # what a word may be forced to; what redact hides by default
 REDACT_FORMAT = "[{tag} {n}]"
-REDACT_TYPES = ("PER", "LOC", "ORG", "MISC")  # redact hides every type by default: "Syrian" would tell "Syria"
 KEEP_REASON = "on the keep list"
 
 
@@ -37,11 +36,15 @@ class Policy:
     redact_format: str = REDACT_FORMAT
 
     def __post_init__(self) -> None:
+        keep = (self.keep,) if isinstance(self.keep, str | re.Pattern) else tuple(self.keep)  # "Seattle" is one
+        object.__setattr__(self, "keep", keep)
+        object.__setattr__(self, "force", dict(self.force))
         if self.mode not in MODES:
             raise LocalizeError(f"unknown mode {self.mode!r}: one of {', '.join(MODES)}")
         for word, group in self.force.items():
-            if group not in FORCE_TYPES:
-                raise LocalizeError(f"force entry {word!r} has unknown type {group!r}: one of {', '.join(FORCE_TYPES)}")
+            if group not in ENTITY_TYPES:
+                known = ", ".join(ENTITY_TYPES)
+                raise LocalizeError(f"force entry {word!r} has unknown type {group!r}: one of {known}")
             if not word.strip():
                 raise LocalizeError("a force entry has an empty word")
         try:
@@ -60,7 +63,7 @@ class Policy:
 
     def types(self, default: tuple[str, ...]) -> tuple[str, ...]:
         """The entity types a rewrite replaces when the caller names none."""
-        return REDACT_TYPES if self.mode == "redact" else default
+        return ENTITY_TYPES if self.mode == "redact" else default  # "Syrian" would tell "Syria"
 
     def kept(self, surface: str) -> bool:
         """Whether an entity written ``surface`` is on the keep list."""
@@ -126,8 +129,8 @@ def read_force(path: str | Path) -> dict[str, str]:
         if len(parts) != 2:
             raise LocalizeError(f"force file {path} line {number}: {line!r} is not 'word TYPE'")
         word, group = parts
-        if group not in FORCE_TYPES:
-            raise LocalizeError(f"force file {path} line {number}: unknown type {group!r} ({', '.join(FORCE_TYPES)})")
+        if group not in ENTITY_TYPES:
+            raise LocalizeError(f"force file {path} line {number}: unknown type {group!r} ({', '.join(ENTITY_TYPES)})")
         force[word] = group
     return force
 
