@@ -123,7 +123,7 @@ def load_pipeline(model: str | None, tagger: EntityTagger, aggregation: str = "s
 # --- localize: the figures localize_quality.py and naturalness.py share (no tagger) ---------------------------
 
 TYPES = ("PER", "LOC", "ORG")
-_INITIAL = re.compile(r"^[A-Z]\.?$")
+INITIAL = re.compile(r"^[A-Z]\.?$")
 
 
 @cache
@@ -163,14 +163,14 @@ def is_target_name(text: str, code: str) -> bool:
     if pools is None:
         return False
     known = {n.lower() for n in (*pools.male, *pools.female, *pools.surname)}
-    words = [w for w in text.split() if not _INITIAL.match(w)]
+    words = [w for w in text.split() if not INITIAL.match(w)]
     return bool(words) and all(w.lower() in known for w in words)
 
 
 def first_word_gender(text: str) -> str | None:
     from localize import names as name_data
 
-    words = [w for w in text.split() if not _INITIAL.match(w)]
+    words = [w for w in text.split() if not INITIAL.match(w)]
     return name_data.gender_of(words[0]) if words else None
 
 
@@ -210,7 +210,7 @@ def localize_figures(results: list[RewriteResult], code: str) -> dict[str, str]:
     people = replaced["PER"]
     gendered = []
     for r in people:
-        words = [w for w in r.original.split() if not _INITIAL.match(w)]
+        words = [w for w in r.original.split() if not INITIAL.match(w)]
         single_surname = len(words) == 1 and r.kind not in (None, "first name")
         source_gender = None if single_surname else name_data.gender_of(words[0])
         if source_gender is not None:

@@ -8,13 +8,15 @@ sequential requests (p50/p95), then runs --clients concurrent clients for --seco
 route, half on /rewrite through gradio_client) and counts errors. gradio_client polls for results every
 50 ms, so /rewrite is also timed over plain HTTP, as curl calls it. Paragraphs rotate names from short
 lists, so the localizer's per-entity cache is warm after the first few requests, as for a busy demo.
-Last, the head-of-line case: one sentence at a time on the HTTP route, alone and then while two clients keep
-sending texts at the character limit, side by side.
+Then an edit of one replacement (the table's ``.input``, endpoint ``edit``: a re-splice, no tagging) beside the
+/rewrite it edits, over HTTP and in process. Last, the head-of-line case: one sentence at a time on the HTTP
+route, alone and then while two clients keep sending texts at the character limit, side by side.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import threading
 import time
@@ -24,6 +26,7 @@ import numpy as np
 
 from common import add_model_argument, print_header  # (benchmarks/ is on sys.path)
 
+from demo import editing
 from demo.config import DemoConfig
 from demo.engine import Engine, LoadError
 from ner import PRECISIONS
@@ -98,7 +101,61 @@ def rewrite_over_http(url: str, type_check: bool):
 
 
 def rewrite_args(i: int, type_check: bool) -> list:
-    return [paragraph(i), "India", "USA", ["PER", "LOC", "ORG"], type_check]
+    return [paragraph(i), "India", "USA", ["PER", "LOC", "ORG"], type_check, "localize", "", "", None]
+
+
+def call_over_http(http: httpx.Client, api_name: str, data: list, session: str) -> list:
+    """One named endpoint called as curl calls it, in ``session`` (where the app keeps its gr.State)."""
+    posted = http.post(f"gradio_api/call/{api_name}", json={"data": data, "session_hash": session})
+    posted.raise_for_status()
+    with http.stream("GET", f"gradio_api/call/{api_name}/{posted.json()['event_id']}") as stream:
+        events = "".join(stream.iter_text())
+    if "event: complete" not in events:
+        raise RuntimeError(f"no result: {events[:200]}")
+    return json.loads(events.split("event: complete", 1)[1].split("data:", 1)[1].strip().splitlines()[0])
+
+
+def edited_table(table: dict) -> dict:
+    """The replacements table with its first person swapped for their first alternative (a user's edit)."""
+    # The table comes back with NaN scores (json.loads reads them), which JSON cannot send: None instead.
+    rows = [[None if isinstance(v, float) and v != v else v for v in row] for row in table["data"]]
+    row = next(r for r in rows if r[4] == "PER" and r[2] and r[8])
+    row[2] = row[8].split(", ")[0]
+    return {"headers": table["headers"], "data": rows}
+
+
+def edit_latency(url: str, requests: int, type_check: bool) -> tuple[list[float], list[float]]:
+    """(full /rewrite ms, edit ms) per paragraph: a rewrite, then one replacement edited in the same session,
+    which re-splices the text with the edited map without tagging (demo.editing)."""
+    http = httpx.Client(base_url=url, timeout=120)
+    full, edits = [], []
+    for i in range(requests):
+        session = f"bench-{i}"
+        start = time.perf_counter()
+        rewritten, _, _, table, *_ = call_over_http(http, "rewrite", rewrite_args(i, type_check), session)
+        full.append((time.perf_counter() - start) * 1000)
+        start = time.perf_counter()
+        after, *_ = call_over_http(http, "edit", [edited_table(table)], session)
+        edits.append((time.perf_counter() - start) * 1000)
+        if after == rewritten:
+            raise RuntimeError("the edit changed nothing")
+    return full, edits
+
+
+def edit_in_process(engine: Engine, requests: int) -> tuple[list[float], list[float]]:
+    """The same, without the server: engine.rewrite (tag + rewrite) vs editing.apply_table (re-splice)."""
+    full, edits = [], []
+    for i in range(requests):
+        start = time.perf_counter()
+        entities, result = engine.rewrite(paragraph(i), "India", "USA", ["PER", "LOC", "ORG"])
+        full.append((time.perf_counter() - start) * 1000)
+        draft = editing.Draft(paragraph(i), entities, "India", "USA", ("PER", "LOC", "ORG"), result.mapping)
+        table = editing.table(result)
+        payload = edited_table({"headers": list(table.columns), "data": table.astype(object).values.tolist()})
+        start = time.perf_counter()
+        editing.apply_table(engine.localizer, draft, payload)
+        edits.append((time.perf_counter() - start) * 1000)
+    return full, edits
 
 
 def load_test(url: str, clients: int, seconds: float, type_check: bool) -> None:
@@ -221,6 +278,13 @@ def main() -> int:
         print(f"/rewrite (gradio_client)  {percentiles([timed(rewrite, i) for i in range(args.requests)])}")
         over_http = rewrite_over_http(blocks.local_url, args.type_check)
         print(f"/rewrite (HTTP, as curl)  {percentiles([timed(over_http, i) for i in range(args.requests)])}")
+        full, edits = edit_latency(blocks.local_url, args.requests, args.type_check)
+        print("\nan edit of one replacement (re-splice, no tagging) beside the rewrite it edits, same paragraphs:")
+        print(f"  /rewrite (HTTP)        {percentiles(full)}")
+        print(f"  edit     (HTTP)        {percentiles(edits)}")
+        full, edits = edit_in_process(engine, args.requests)
+        print(f"  rewrite  (in process)  {percentiles(full)}")
+        print(f"  edit     (in process)  {percentiles(edits)}")
         load_test(blocks.local_url, args.clients, args.seconds, args.type_check)
         if args.head_of_line_seconds > 0:
             head_of_line(blocks.local_url, config.max_chars, args.head_of_line_seconds)

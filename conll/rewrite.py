@@ -11,15 +11,25 @@ from __future__ import annotations
 
 from conll.files import Document, Token
 from conll.text import render
-from localize import Localizer, Replacement
+from localize import Localizer, Policy, Replacement
 
 
 def rewrite_document(
-    document: Document, localizer: Localizer, target: str, source: str, types: tuple[str, ...]
+    document: Document,
+    localizer: Localizer,
+    target: str,
+    source: str,
+    types: tuple[str, ...],
+    policy: Policy | None = None,
 ) -> tuple[Document, list[Replacement]]:
-    """The document with its selected gold entities replaced, and localize's records."""
+    """The document with its selected gold entities replaced, and localize's records. ``policy``: a mode and keep
+    list; forced words are refused (they have no gold tokens whose tags could follow them)."""
+    if policy is not None and policy.force:
+        raise ValueError("a labelled corpus takes its entities from its gold tags: no forced words")
     rendered = render(document)
-    result = localizer.rewrite(rendered.text, rendered.entities(), target=target, source=source, types=types)
+    result = localizer.rewrite(
+        rendered.text, rendered.entities(), target=target, source=source, types=types, policy=policy
+    )
     replaced = {(r.start, r.end): r.replacement for r in result.replacements if r.replacement}
     by_first = {(s, first): (group, last) for group, s, first, last in rendered.entity_tokens()}
     out = Document(document.header)

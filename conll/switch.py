@@ -38,7 +38,7 @@ from dataclasses import replace
 from functools import cache
 from typing import Any
 
-from localize import Localizer, Replacement, RewriteResult
+from localize import Localizer, Policy, Replacement, RewriteResult
 from localize.countries import Country, find_country, normalize
 from localize.places import Place, cities_of, place_inside, recognize, regions_of
 from localize.pools import pool_part, source_rank
@@ -109,10 +109,14 @@ class FullSwitch:
         target: str | None = None,
         source: str | None = None,
         types: Iterable[str] | None = None,
+        policy: Policy | None = None,
     ) -> RewriteResult:
+        """localize's rewrite (``policy``: its keep list), then every entity it kept switched too; what the keep
+        list names stays."""
         entities = list(entities)
         selected = tuple(self.config.types if types is None else types)
-        result = self.localizer.rewrite(text, entities, target=target, source=source, types=selected)
+        result = self.localizer.rewrite(text, entities, target=target, source=source, types=selected, policy=policy)
+        kept_on_purpose = {r.original for r in result.replacements if policy is not None and policy.kept(r.original)}
         country = find_country(result.target)
         if country is None:  # an open-vocabulary target: no country's places to draw from
             return result
@@ -122,7 +126,8 @@ class FullSwitch:
                 document.used.add(record.replacement.lower())
         records = []
         for record in result.replacements:
-            if record.entity_group in selected and record.replacement is None:
+            switchable = record.replacement is None and record.original not in kept_on_purpose
+            if record.entity_group in selected and switchable:
                 new = document.switch(record.entity_group, record.original)
                 if new is not None:
                     record = replace(record, replacement=new, reason=None, kind="full switch", pool=None)

@@ -5,8 +5,10 @@ Every input row gives one output row, its columns unchanged, plus:
 
 - ``tag``: ``entities``, the ner dicts (entity_group, score, word, start, end) of the text;
 - ``rewrite``: ``entities`` (tagged, or the input's own ``entities`` column, used as it is and kept unchanged),
-  ``rewritten``, the text with its entities moved to ``--target``, and ``replacements``, localize's record of
-  each entity (``localize.Replacement`` as a dict);
+  ``rewritten``, the text with its entities moved to ``--target`` (or pseudonymized, or redacted: ``--mode``),
+  ``replacements``, localize's record of each entity (``localize.Replacement`` as a dict), and with a
+  ``--mapping-scope`` ``mapping``, the row's map as JSON (the entries its spans use, and the spans), which
+  ``localize.restore(rewritten, json.loads(mapping))`` turns back into the text;
 - both: ``error``, null for a row done, else why it was skipped (no text, not a string, empty, longer than
   ``--max-chars``, not UTF-8) or failed (the tagger or the localizer raised on it); its other new columns are null.
 
@@ -24,8 +26,8 @@ from typing import Any, Literal
 import pyarrow as pa
 
 from corpus.config import CorpusConfig, CorpusError
-from corpus.shards import Source, decode_csv_bytes
-from localize import LocalizeError, Localizer, Replacement, RewriteResult
+from corpus.shards import RUN_MAPPING, Source, decode_csv_bytes
+from localize import EntityMap, LocalizeError, Localizer, Replacement, RewriteResult
 
 ENTITY = pa.struct(
     [("entity_group", pa.string()), ("score", pa.float64()), ("word", pa.string()), ("start", pa.int64()),
@@ -67,6 +69,8 @@ class Job:
 
     def __init__(self, config: CorpusConfig):
         self.config = config
+        # --mapping-scope run: the map every row so far added to, the saved one when resuming
+        self.run_map: EntityMap | None = load_run_map(config) if config.mapping_scope == "run" else None
 
     @cached_property
     def tagger(self) -> Any:
@@ -95,9 +99,14 @@ class Job:
             entities = self._tag(rows)
             columns["entities"] = pa.array(entities, pa.list_(ENTITY))
         if config.job == "rewrite":
-            rewritten, replacements = self._rewrite(rows, entities)
-            columns["rewritten"] = pa.array(rewritten, pa.string())
+            results = self._rewrite(rows, entities)
+            columns["rewritten"] = pa.array([r and r.text for r in results], pa.string())
+            replacements = [None if r is None else [_replacement(x) for x in r.replacements] for r in results]
             columns["replacements"] = pa.array(replacements, pa.list_(REPLACEMENT))
+            if config.mapping_scope is not None:
+                columns["mapping"] = pa.array([None if r is None else _mapping_json(r) for r in results], pa.string())
+            if self.run_map is not None:
+                save_run_map(config, self.run_map)
         columns["error"] = pa.array([row.error for row in rows], pa.string())
         for name, values in columns.items():
             if name in table.column_names:
@@ -155,25 +164,51 @@ class Job:
             row.fail(f"tagger: {first_line(error)}")
             return None
 
-    def _rewrite(self, rows: list[Outcome], entities: list[Any]) -> tuple[list[str | None], list[list[dict] | None]]:
-        """The rewritten text and localize's records of each usable row with entities."""
-        results = [None if row.text is None else self._rewrite_one(row, row_entities)
-                   for row, row_entities in zip(rows, entities, strict=True)]
-        return ([None if result is None else result.text for result in results],
-                [None if result is None else [_replacement(r) for r in result.replacements] for result in results])
+    def _rewrite(self, rows: list[Outcome], entities: list[Any]) -> list[RewriteResult | None]:
+        """The rewrite of each usable row with entities, in order (a run map goes from one to the next)."""
+        return [None if row.text is None else self._rewrite_one(row, row_entities)
+                for row, row_entities in zip(rows, entities, strict=True)]
 
     def _rewrite_one(self, row: Outcome, entities: Any) -> RewriteResult | None:
         if not isinstance(entities, list):
             row.fail(f"entities: {entities}" if isinstance(entities, str) else "no entities")
             return None
-        wanted = self.config.localize
+        wanted, policy = self.config.localize, self.config.policy
         try:
-            return self.localizer.rewrite(row.text or "", entities, wanted.target, wanted.source, wanted.types)
+            result = self.localizer.rewrite(row.text or "", entities, wanted.target, wanted.source, wanted.types,
+                                            policy=policy, mapping=self.run_map)
+            if self.config.mapping_scope == "run":
+                self.run_map = result.mapping.reusable() if result.mapping is not None else None
+            return result
         except CorpusError:
             raise
         except Exception as error:  # noqa: BLE001 - malformed entities and the like: reported in the row
             row.fail(f"localize: {first_line(error)}")
             return None
+
+
+def load_run_map(config: CorpusConfig) -> EntityMap | None:
+    """The run's map saved with the shards, when resuming; None to start a new one."""
+    path = config.output / RUN_MAPPING
+    if not (config.resume and path.is_file()):
+        return None
+    try:
+        return EntityMap.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError) as error:  # LocalizeError is a ValueError
+        raise CorpusError(f"cannot resume: {path} is unreadable ({first_line(error)})") from error
+
+
+def save_run_map(config: CorpusConfig, mapping: EntityMap) -> None:
+    """Written then renamed, after every batch: it holds at least what the rows written so far used, and a
+    resumed run that redoes rows gets the same names for them from it."""
+    path = config.output / RUN_MAPPING
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(json.dumps(mapping.to_dict(), ensure_ascii=False) + "\n", encoding="utf-8")
+    temporary.replace(path)
+
+
+def _mapping_json(result: RewriteResult) -> str | None:
+    return None if result.mapping is None else json.dumps(result.mapping.document().to_dict(), ensure_ascii=False)
 
 
 def checked_batches(source: Source, config: CorpusConfig, start: int, last_id: str | None) -> Iterator[pa.Table]:

@@ -6,7 +6,9 @@ replacements (``--switch all``: every one of them, foreign countries included; c
 
 ``python -m corpus tag INPUT --output OUT.parquet`` adds an ``entities`` column to every row;
 ``python -m corpus rewrite INPUT --output OUT.parquet --target India`` adds ``entities``, ``rewritten`` and
-``replacements``. INPUT: a .jsonl, .csv or .parquet file, a save_to_disk folder or a Hub dataset name; OUT.parquet
+``replacements`` (``--mode pseudonymize|redact``, ``--keep FILE``, ``--force FILE``; ``--mapping-scope row|run``
+adds a ``mapping`` column, and with run one map for all rows, saved with the shards).
+INPUT: a .jsonl, .csv or .parquet file, a save_to_disk folder or a Hub dataset name; OUT.parquet
 (.jsonl, .csv) is a folder of shards and a manifest.json (corpus.shards), ``--resume`` continues a killed run.
 
 Exit status (``EXIT_STATUS``): 0 when every file or row was done or reported as skipped in its error column, 1 when
@@ -19,13 +21,15 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from conll import ConllError
 from conll.switch import SWITCH_HELP, SWITCH_MODES, switcher
-from corpus.config import ENGINES, CorpusConfig, CorpusError
+from corpus.config import ENGINES, MAPPING_SCOPES, CorpusConfig, CorpusError
 from corpus.labelled import conll_files, rewrite_file
-from localize import LocalizeConfig, LocalizeError, Localizer
+from localize import MODES, LocalizeConfig, LocalizeError, Localizer, Policy, read_force, read_keep
 from localize.config import POOL_PARTS
+from localize.policy import REDACT_FORMAT
 from ner.config import MODEL_HELP, PRECISIONS
 
 EXIT_STATUS = (
@@ -50,9 +54,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         localizer = Localizer.load(args.vectors, LocalizeConfig(seed=args.seed, pool_part=args.pool_part))
         types = _types(args.types)
+        policy = Policy(args.mode, read_keep(args.keep) if args.keep else ())
+        target = args.target or args.source
+        if args.mode == "localize" and args.target is None:
+            raise LocalizeError("--target is needed for --mode localize (the country the entities move to)")
+        if args.switch != "localize" and args.mode != "localize":
+            raise LocalizeError("--switch all moves every entity to the target: it goes with --mode localize only")
         rewriter = switcher(localizer, args.switch)
         for source, destination in list(conll_files(args.input, args.output)):
-            counts = rewrite_file(rewriter, source, destination, args.target, args.source, types)
+            counts = rewrite_file(rewriter, source, destination, target, args.source, types, policy)
             kept = counts["kept"]
             print(f"{source} -> {destination}: {counts['replaced']} entities replaced, {kept} kept", file=sys.stderr)
     except (LocalizeError, ConllError, FileNotFoundError) as error:
@@ -87,8 +97,8 @@ def run_job(args: argparse.Namespace) -> int:
             engine=args.engine,
             actors=CorpusConfig.actors if args.actors is None else args.actors,
             address=args.address,
-            localize=_localize_settings(args) if args.job == "rewrite" else LocalizeConfig(),
             vectors=args.vectors if args.job == "rewrite" else None,
+            **(_rewrite_settings(args) if args.job == "rewrite" else {}),
         )
         summary = run(config)
     except CorpusError as error:
@@ -98,14 +108,24 @@ def run_job(args: argparse.Namespace) -> int:
     return 1 if summary.failed else 0
 
 
-def _localize_settings(args: argparse.Namespace) -> LocalizeConfig:
+def _rewrite_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The localize config, policy and mapping settings of ``rewrite``: pseudonymize and redact stay in the
+    source country, and write each row's mapping unless told otherwise."""
     try:
-        return LocalizeConfig(target=args.target, source=args.source, types=_types(args.types), seed=args.seed)
+        keep = read_keep(args.keep) if args.keep else ()
+        policy = Policy(args.mode, keep, read_force(args.force) if args.force else {}, args.redact_format)
+        if args.target is None and args.mode == "localize":
+            raise CorpusError("--target is needed for --mode localize (the country the entities move to)")
+        types = _types(args.types) if args.types else policy.types(LocalizeConfig.types)
+        config = LocalizeConfig(target=args.target or args.source, source=args.source, types=types, seed=args.seed)
     except LocalizeError as error:
         raise CorpusError(str(error)) from error
+    scope = args.mapping_scope or (None if args.mode == "localize" else "row")
+    return {"localize": config, "policy": policy, "mapping_scope": scope, "mapping_out": args.mapping_out}
 
 
 def _types(spec: str) -> tuple[str, ...]:
+    """``PER,LOC`` -> ("PER", "LOC")."""
     return tuple(t for t in spec.split(",") if t)
 
 
@@ -117,7 +137,10 @@ def _parser() -> argparse.ArgumentParser:
     conll = jobs.add_parser("conll", help="rewrite a labelled CoNLL file or a train/dev/test folder")
     conll.add_argument("input", type=Path, help="a CoNLL file, or a folder with train.txt, dev.txt, test.txt")
     conll.add_argument("--output", type=Path, required=True, help="a file, or a folder for a folder input")
-    _localize_arguments(conll)
+    _localize_arguments(conll, default_types=True)
+    conll.add_argument("--mode", choices=("localize", "pseudonymize"), default="localize",
+                       help="pseudonymize: new names and places within --source (tags follow as for localize)")
+    conll.add_argument("--keep", metavar="FILE", help="entities never replaced: one a line, /regex/ for a pattern")
     conll.add_argument(
         "--pool-part", choices=POOL_PARTS, default="all",
         help="names from this part of the per-country pools: 'train' for training copies, 'held-out' for audits",
@@ -151,14 +174,27 @@ def _parser() -> argparse.ArgumentParser:
         job.add_argument("--address", metavar="ADDR",
                          help="--engine ray: join this Ray cluster (default: start a local Ray instance for the run)")
     _localize_arguments(rewrite)
+    rewrite.add_argument("--mode", choices=MODES, default="localize",
+                         help="localize: to --target; pseudonymize: new names and places within --source (the "
+                         "default target); redact: numbered tags ([PERSON 1])")
+    rewrite.add_argument("--keep", metavar="FILE", help="entities never replaced: one a line, /regex/ for a pattern")
+    rewrite.add_argument("--force", metavar="FILE", help="'word TYPE' a line: entities wherever written, as written")
+    rewrite.add_argument("--redact-format", default=REDACT_FORMAT, help="a redacted entity, from {tag} and {n}")
+    rewrite.add_argument("--mapping-scope", choices=MAPPING_SCOPES,
+                         help="a mapping column: each row's own map (row; the default of pseudonymize and redact), "
+                         "or one map for every row, consistent across rows and saved with the shards (run)")
+    rewrite.add_argument("--mapping-out", type=Path, metavar="MAP.json",
+                         help="--mapping-scope run: a copy of the run's map at the end")
     return parser
 
 
-def _localize_arguments(parser: argparse.ArgumentParser) -> None:
+def _localize_arguments(parser: argparse.ArgumentParser, default_types: bool = False) -> None:
     """What ``conll`` and ``rewrite`` ask of localize; the defaults are ``LocalizeConfig``'s."""
-    parser.add_argument("--target", required=True, help="the country the entities move to (India, Japan, ...)")
+    parser.add_argument("--target", help="the country the entities move to (India, Japan, ...); needed for "
+                        "--mode localize, else --source by default")
     parser.add_argument("--source", default=LocalizeConfig.source)
-    parser.add_argument("--types", default=",".join(LocalizeConfig.types), help="entity types to replace (MISC stays)")
+    parser.add_argument("--types", default=",".join(LocalizeConfig.types) if default_types else None,
+                        help="entity types to replace (default: PER,LOC,ORG; MISC stays, except for redact)")
     parser.add_argument("--seed", type=int, default=LocalizeConfig.seed,
                         help="another seed gives other, equally ranked choices")
     parser.add_argument("--vectors", help="word vectors (default: the embedded GloVe)")

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-from localize import LocalizeConfig
+from localize import LocalizeConfig, Policy
 from ner import PRECISIONS
 
 Job = Literal["tag", "rewrite"]
@@ -14,6 +14,8 @@ JOBS: tuple[str, ...] = get_args(Job)
 Engine = Literal["default", "ray"]
 ENGINES: tuple[str, ...] = get_args(Engine)
 OUTPUT_FORMATS = ("parquet", "jsonl", "csv")  # the extension of --output picks one
+MappingScope = Literal["row", "run"]
+MAPPING_SCOPES: tuple[str, ...] = get_args(MappingScope)
 
 
 class CorpusError(ValueError):
@@ -38,6 +40,13 @@ class CorpusConfig:
     # rewrite: the target, source, types and seed of localize (its defaults, declared there once)
     localize: LocalizeConfig = field(default_factory=LocalizeConfig)
     vectors: str | None = None  # localize's word vectors (None: the embedded GloVe)
+    # rewrite: the mode, keep and force lists and redact format of localize (``localize.Policy``)
+    policy: Policy = field(default_factory=Policy)
+    # rewrite: None writes no mapping (the rows of runs before modes); "row" a mapping column, each row's own map;
+    # "run" the same column with one map for every row, saved with the shards (OUT/mapping.json) after each
+    # batch so that --resume goes on with it, and copied to ``mapping_out`` at the end.
+    mapping_scope: MappingScope | None = None
+    mapping_out: Path | None = None
     resume: bool = False
     # default: batches tagged one after another in this process; ray: on Ray Data, one model per actor
     # (corpus.ray_engine), the same output rows.
@@ -60,6 +69,13 @@ class CorpusConfig:
             raise CorpusError(f"--output {self.output}: name it {choices} (the extension picks the format)")
         if not self.localize.types and self.job == "rewrite":
             raise CorpusError("--types must name at least one entity type")
+        if self.mapping_scope is not None and self.mapping_scope not in MAPPING_SCOPES:
+            raise CorpusError(f"--mapping-scope must be one of {', '.join(MAPPING_SCOPES)}, got {self.mapping_scope!r}")
+        if self.mapping_out is not None and self.mapping_scope != "run":
+            raise CorpusError("--mapping-out writes the run's mapping: it needs --mapping-scope run "
+                              "(with row, each row's mapping is in its mapping column)")
+        if self.mapping_scope == "run" and self.engine != "default":
+            raise CorpusError("--mapping-scope run needs --engine default: one map is carried from row to row")
         if self.engine == "ray":
             _check_ray()
 
@@ -73,7 +89,11 @@ class CorpusConfig:
         where a shard ends. ``batch_size`` may change (it bounds memory only), and so may ``resume`` and the engine
         settings (both engines tag the same batches)."""
         settings = asdict(self)
-        del settings["localize"]
+        del settings["localize"], settings["policy"], settings["mapping_out"]
+        if self.policy != Policy():  # only then: runs started before modes keep resuming
+            settings["policy"] = self.policy.settings()
+        if self.mapping_scope is None:
+            del settings["mapping_scope"]
         # The keys of manifests written before the localize settings were nested, so that those runs still resume
         # (a tag run's manifest has the default types too).
         settings["types"] = list(self.localize.types)

@@ -15,7 +15,7 @@ from tqdm import tqdm
 
 from conll import SPLIT_FILES, read_documents, write_documents
 from conll.rewrite import rewrite_document
-from localize import Localizer
+from localize import Localizer, Policy
 
 
 def conll_files(source: Path, output: Path) -> Iterator[tuple[Path, Path]]:
@@ -37,14 +37,20 @@ def conll_files(source: Path, output: Path) -> Iterator[tuple[Path, Path]]:
 
 
 def rewrite_file(
-    localizer: Localizer, source: Path, destination: Path, target: str, origin: str, types: tuple[str, ...]
+    localizer: Localizer,
+    source: Path,
+    destination: Path,
+    target: str,
+    origin: str,
+    types: tuple[str, ...],
+    policy: Policy | None = None,
 ) -> Counter:
-    """``source`` rewritten for ``target`` into ``destination``; counts of the selected entities replaced and
-    kept."""
+    """``source`` rewritten for ``target`` into ``destination`` (``policy``: pseudonymize, a keep list); counts of
+    the selected entities replaced and kept."""
     counts: Counter = Counter()
     rewritten = []
     for document in tqdm(read_documents(source), desc=source.name, unit="doc", file=sys.stderr, disable=None):
-        new, records = rewrite_document(document, localizer, target, origin, types)
+        new, records = rewrite_document(document, localizer, target, origin, types, policy)
         rewritten.append(new)
         counts.update("replaced" if r.replacement else "kept" for r in records if r.entity_group in types)
     write_documents(rewritten, destination)

@@ -4,6 +4,7 @@ one ``ShardWriter``, and the summary. The engines compute the same new columns f
 
 from __future__ import annotations
 
+import shutil
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -14,7 +15,7 @@ from tqdm import tqdm
 
 from corpus.batch import Job, checked_batches
 from corpus.config import CorpusConfig
-from corpus.shards import ShardWriter, Source, open_input, prepare_output
+from corpus.shards import RUN_MAPPING, ShardWriter, Source, open_input, prepare_output
 
 Processed = Iterator[tuple[pa.Table, list[str]]]  # each batch with its new columns, and each row's outcome
 # (config, the input, its first row to process, the id the row before must still have)
@@ -67,5 +68,7 @@ def run(config: CorpusConfig) -> Summary:
                 writer.write(new, status)
                 bar.update(new.num_rows)
         writer.finish()
+    if config.mapping_out is not None and (config.output / RUN_MAPPING).is_file():
+        shutil.copyfile(config.output / RUN_MAPPING, config.mapping_out)
     counts = Counter({key: manifest.count(key) for key in ("done", "skipped", "failed")})
     return Summary(manifest.rows, counts["done"], counts["skipped"], counts["failed"], len(manifest.shards))

@@ -164,6 +164,8 @@ def decode_csv_bytes(column: pa.ChunkedArray) -> tuple[pa.Array, list[str | None
 
 # Output
 
+RUN_MAPPING = "mapping.json"  # --mapping-scope run: the one map of every row, beside the manifest
+
 
 @dataclass
 class Manifest:

@@ -7,14 +7,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from demo.config import DemoConfig
+from demo.editing import EditError
 from demo.inputs import InputError, check_text, check_total
-from localize import LocalizeError, Localizer, RewriteResult
+from localize import LocalizeError, Localizer, Policy, RewriteResult
+from localize.mapping import EntityMap
 from ner import EntityTagger, NerConfig, NerError
 
 Entities = list[dict[str, Any]]
 Tagger = Callable[[list[str]], list[Entities]]  # EntityTagger, or any tagger in the pipeline's dict format
 
-USER_ERRORS = (InputError, NerError, LocalizeError)  # one-line messages fit to show users as they are
+USER_ERRORS = (InputError, NerError, LocalizeError, EditError)  # one-line messages fit to show users as they are
 
 
 class LoadError(RuntimeError):
@@ -44,14 +46,27 @@ class Engine:
         return self.tagger(texts) if texts else []
 
     def rewrite(
-        self, text: str, target: str, source: str, types: Sequence[str], type_check: bool = False
+        self,
+        text: str,
+        target: str,
+        source: str,
+        types: Sequence[str],
+        type_check: bool = False,
+        policy: Policy | None = None,
+        mapping: EntityMap | None = None,
     ) -> tuple[Entities, RewriteResult]:
-        """The text's entities and its rewrite from ``source`` to ``target`` context."""
+        """The text's entities and its rewrite from ``source`` to ``target`` context under ``policy`` (the mode,
+        keep and force lists); ``mapping`` (a saved one) keeps what it maps. Pseudonymize and redact stay in the
+        source country: they take no target."""
         check_text(text, self.config.max_chars)
-        target, source = _anchor(target, "target"), _anchor(source, "source")
+        policy = policy or Policy()
+        source = _anchor(source, "source")
+        target = _anchor(target, "target") if policy.mode == "localize" else None
         entities = self.tagger([text])[0]
         checker = self.tagger if type_check else None
-        result = self.localizer.rewrite(text, entities, target, source, tuple(types), type_checker=checker)
+        result = self.localizer.rewrite(
+            text, entities, target, source, tuple(types), checker, policy=policy, mapping=mapping
+        )
         return entities, result
 
 

@@ -1,4 +1,5 @@
-"""CSV and JSON download files of an entities table, in a folder that lives as long as the app."""
+"""Download files (an entities table as CSV and JSON, a rewritten text and its mapping), in a folder that lives as
+long as the app."""
 
 from __future__ import annotations
 
@@ -26,6 +27,17 @@ class Exports:
         table.to_csv(csv, index=False)
         table.to_json(json, orient="records", indent=1, force_ascii=False)
         return str(csv), str(json)
+
+    def write_files(self, stem: str, contents: dict[str, str]) -> list[str]:
+        """Paths of fresh files ``stem-XXXXXXXX.SUFFIX`` holding each of ``contents`` (suffix -> text)."""
+        self._prune()
+        base = self.root / f"{stem}-{uuid.uuid4().hex[:8]}"
+        paths = []
+        for suffix, text in contents.items():
+            path = base.with_suffix(suffix)
+            path.write_text(text, encoding="utf-8")
+            paths.append(str(path))
+        return paths
 
     def _prune(self) -> None:
         cutoff = time.time() - _MAX_AGE_S

@@ -1,10 +1,12 @@
-"""Checks on what users send: text size, uploaded files' encoding. Every failure is an ``InputError``."""
+"""Checks on what users send: text size, uploaded files' encoding, the keep and force lists. Every failure is an
+``InputError`` (or, from ``Policy``, a ``LocalizeError``)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
 
+from localize import Policy
 from ner import NerError
 from ner.formats import decode_text
 
@@ -55,3 +57,22 @@ def read_uploads(paths: Sequence[str | Path], max_chars: int, max_files: int) ->
             raise TooLarge(f"the files are over the limit of {max_chars:,} characters in all")
         named.append((path.name, text))
     return named
+
+
+def policy(mode: str | None, keep: str | None, force: str | None) -> Policy:
+    """The rewrite's policy from the app's fields: a mode, a keep list (one entry a line, ``/regex/`` for a
+    pattern) and a force list (``word TYPE`` a line). A pattern that does not compile or an unknown type is a
+    one-line LocalizeError; a force line without a type an InputError."""
+    entries: dict[str, str] = {}
+    for number, line in enumerate(_lines(force), 1):
+        word, _, group = line.rpartition(" ")
+        if not word.strip():
+            raise InputError(f"force line {number}: {line!r} is not 'word TYPE' (New Delhi LOC)")
+        entries[word.strip()] = group
+    return Policy(mode or "localize", tuple(_lines(keep)), entries)
+
+
+def _lines(text: str | None) -> list[str]:
+    if text is not None and not isinstance(text, str):
+        raise InputError(f"keep and force lists must be text, not {type(text).__name__}")
+    return [line.strip() for line in (text or "").splitlines() if line.strip() and not line.strip().startswith("#")]

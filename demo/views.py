@@ -1,4 +1,5 @@
-"""Results shaped for the widgets: highlighted spans and tables. No computation beyond re-formatting."""
+"""Results shaped for the widgets: highlighted spans and the entities table (the replacements table, which the user
+edits, is ``demo.editing``'s). No computation beyond re-formatting."""
 
 from __future__ import annotations
 
@@ -11,8 +12,6 @@ from localize import RewriteResult
 
 COLORS = {"PER": "#f59e0b", "LOC": "#10b981", "ORG": "#3b82f6", "MISC": "#a855f7"}
 ENTITY_COLUMNS = ["source", "entity_group", "word", "score", "start", "end"]
-# "note" (why an entity stayed) beside the replacement: at the end it was off-screen at 1400 px.
-REPLACEMENT_COLUMNS = ["original", "replacement", "note", "type", "kind", "from", "score", "alternatives"]
 
 
 def highlighted(text: str, spans: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
@@ -23,26 +22,14 @@ def highlighted(text: str, spans: Sequence[Mapping[str, Any]]) -> dict[str, Any]
     }
 
 
+def input_spans(result: RewriteResult) -> list[dict[str, Any]]:
+    """Where each entity the rewrite saw sits in the input (the tagger's, and any the force list added)."""
+    return [{"entity_group": r.entity_group, "start": r.start, "end": r.end} for r in result.replacements]
+
+
 def output_spans(result: RewriteResult) -> list[dict[str, Any]]:
     """Where each entity sits in the rewritten text (replaced or kept)."""
     return [{"entity_group": r.entity_group, "start": r.new_start, "end": r.new_end} for r in result.replacements]
-
-
-def replacements_table(result: RewriteResult) -> pd.DataFrame:
-    rows = [
-        [
-            r.original,
-            r.replacement or "",
-            r.reason or (f"follows {r.follows}" if r.follows else ""),
-            r.entity_group,
-            r.kind or "",
-            r.pool or "",
-            r.score,
-            ", ".join(r.alternatives),
-        ]
-        for r in result.replacements
-    ]
-    return pd.DataFrame(rows, columns=REPLACEMENT_COLUMNS)
 
 
 def entities_table(named: Sequence[tuple[str, Sequence[Mapping[str, Any]]]]) -> pd.DataFrame:

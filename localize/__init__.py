@@ -2,6 +2,8 @@
 
     from localize import Localizer
     result = Localizer.load().rewrite(text, entities)   # entities: Hugging Face pipeline dicts
+    result = localizer.rewrite(text, entities, policy=Policy("pseudonymize", keep=("Seattle",), force={"Priya": "PER"}))
+    restore(result.text, result.mapping) == text          # byte for byte; result.mapping.to_dict() is its JSON
 
 This package never imports ``ner``; entities come in as plain dicts and the optional ``type_checker``
 is any tagger ``Callable[[list[str]], list[list[dict]]]`` returning the same dict format.
@@ -9,6 +11,11 @@ is any tagger ``Callable[[list[str]], list[list[dict]]]`` returning the same dic
 
 from localize.config import LocalizeConfig, LocalizeError
 from localize.localizer import Localizer
+from localize.mapping import EntityMap, restore
+from localize.policy import MODES, Policy, read_force, read_keep
 from localize.result import Replacement, RewriteResult
 
-__all__ = ["LocalizeConfig", "LocalizeError", "Localizer", "Replacement", "RewriteResult"]
+__all__ = [
+    "MODES", "EntityMap", "LocalizeConfig", "LocalizeError", "Localizer", "Policy", "Replacement", "RewriteResult",
+    "read_force", "read_keep", "restore",
+]

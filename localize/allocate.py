@@ -19,7 +19,7 @@ import numpy as np
 
 from localize import names, places, pools
 from localize.config import LocalizeConfig
-from localize.countries import Country, normalize
+from localize.countries import Country, country, normalize
 from localize.grounded import INITIAL, PARTICLES, Analogy, Around, Fixed, FullName, OneName, ToPlace
 from localize.mapping import Decision, EntityMap, Entry, Kept, Kind, Move
 from localize.places import Place
@@ -37,6 +37,7 @@ class Pick:
     score: float | None = None  # analogy cosine of the chosen candidate (None for rule-based picks)
     alternatives: list[str] = field(default_factory=list)
     follows: str | None = None
+    parts: dict[str, dict[str, str]] = field(default_factory=dict)  # a person's names one by one (Entry.parts)
 
 
 Outcome = Pick | Kept
@@ -110,6 +111,7 @@ class Allocator:
         mapping: EntityMap,
         anchors: tuple[np.ndarray, np.ndarray],
         analogy: Callable[[str], tuple[list[str], list[float], str | None]] | None = None,
+        pseudonymous: bool = False,
     ) -> None:
         self.ranker = ranker
         self.config = ranker.config
@@ -120,12 +122,15 @@ class Allocator:
         self.memo: dict[tuple[str, str], Outcome] = {}  # (what, normalized original) -> what it got
         self.used: dict[str, set[str]] = {"place": set(), "name": set(), "organisation": set()}
         self.name_pools = names.load_pools().get(target.code)
+        self.pseudonymous = pseudonymous  # no capital for a capital; no original of the text becomes a replacement
 
     def allocate(self, decisions: Sequence[tuple[Mention, Decision]], fixed: EntityMap | None = None) -> EntityMap:
         """Fill the map: an original ``fixed`` already maps is reused as it is, and its replacement is never
         given to another original; every other ``Move`` gets a candidate, in the order of the text."""
         if fixed is not None:
             self._reserve(fixed)
+        if self.pseudonymous:
+            self._reserve_originals([mention for mention, _ in decisions])
         for mention, decision in decisions:
             group, surface = mention.entity_group, mention.text
             if self.map.get(group, surface) is not None:
@@ -137,10 +142,21 @@ class Allocator:
     def _reserve(self, fixed: EntityMap) -> None:
         for group, by_original in fixed.entries.items():
             usage = "name" if group == "PER" else "place"
+            if self.pseudonymous:  # a series' originals are never another entity's replacement either
+                self.used[usage].update(o.lower() for original in by_original for o in _parts(original, usage))
             for entry in by_original.values():
+                for role, names_of_role in entry.parts.items():  # "Obama" alone takes what "Barack Obama" got
+                    for key, text in names_of_role.items():
+                        self.memo.setdefault((role, key), Pick(text, role, "the saved mapping"))  # type: ignore[arg-type]
                 if entry.replacement:
                     words = entry.replacement.split() if usage == "name" else [entry.replacement]
                     self.used[usage].update(word.lower() for word in words)
+
+    def _reserve_originals(self, mentions: Sequence[Mention]) -> None:
+        """Within one country, a replacement that is another entity's original would read as that entity."""
+        for mention in mentions:
+            usage = "name" if mention.entity_group == "PER" else "place"
+            self.used[usage].update(part.lower() for part in _parts(mention.text, usage))
 
     def _entry(self, surface: str, decision: Decision) -> Entry:
         if isinstance(decision, Kept):
@@ -151,7 +167,8 @@ class Allocator:
         if outcome.text == surface:
             return Entry(reason="its counterpart is the same word")
         return Entry(
-            outcome.text, None, outcome.kind, outcome.pool, outcome.score, outcome.alternatives, outcome.follows
+            outcome.text, None, outcome.kind, outcome.pool, outcome.score, outcome.alternatives, outcome.follows,
+            outcome.parts,
         )
 
     def _outcome(self, move: Move) -> Outcome:
@@ -177,25 +194,26 @@ class Allocator:
         place, surface = request.place, request.surface
         key = (place.kind, normalize(surface))
         if key not in self.memo:
-            self.memo[key] = self._place(place, surface, request.region)
+            where = country(request.country) if request.country else self.target
+            self.memo[key] = self._place(place, surface, where, request.region)
         outcome = self.memo[key]
         if isinstance(outcome, Pick) and not abbreviation(surface):
             return replace(outcome, text=match_casing(surface, outcome.text, False))
         return outcome
 
-    def _place(self, place: Place, surface: str, region: str | None = None) -> Outcome:
-        capital = self._capital() if place.kind == "city" and place.capital else None
+    def _place(self, place: Place, surface: str, where: Country, region: str | None = None) -> Outcome:
+        capital = self._capital() if place.kind == "city" and place.capital and not self.pseudonymous else None
         if capital is not None:
             self.used["place"].add(capital.name.lower())
             self._settle(capital, region)
             return Pick(capital.name, "city", f"the capital of {self.target.name}")
-        pool, prior = self._place_pool(place)
+        pool, prior = self._place_pool(place, where)
         if pool is None:
-            return Kept(f"no {place.kind} of {self.target.name} in the data")
+            return Kept(f"no {place.kind} of {where.name} in the data")
         if place.kind != "city":
             return self._pick(pool, surface.split(), place.kind, "place", prior)
-        cities = {c.name: c for c in reversed(self._cities())}  # the largest of a name (Sendai of Miyagi)
-        prior = prior + self._belonging([cities[name] for name in pool.names], region)
+        cities = {c.name: c for c in reversed(self._cities(where))}  # the largest of a name (Sendai of Miyagi)
+        prior = prior + self._belonging([cities[name] for name in pool.names], region, where)
         picked = self._pick(pool, surface.split(), place.kind, "place", prior)
         self._settle(cities[picked.text], region)
         return picked
@@ -206,28 +224,28 @@ class Allocator:
         in_part = capital in pools.places_in_part(self.config, places.cities_of(self.target.code, self.config.places))
         return capital if capital is not None and in_part and capital.name.lower() not in self.used["place"] else None
 
-    def _place_pool(self, place: Place) -> tuple[Pool | None, np.ndarray | None]:
-        code = self.target.code
+    def _place_pool(self, place: Place, where: Country) -> tuple[Pool | None, np.ndarray | None]:
+        code = where.code
         if place.kind == "city":
-            cities = self._cities()
+            cities = self._cities(where)
             if not cities:
                 return None, None
-            label = f"GeoNames cities of {self.target.name} ({len(cities)})"
+            label = f"GeoNames cities of {where.name} ({len(cities)})"
             pool = self.ranker.pools(label, tuple(c.name for c in cities), tuple(0.0 for _ in cities))
             return pool, pools.city_prior(cities, place, self.config)
         regions = pools.places_in_part(self.config, pools.region_pool(code))
         if not regions:
             return None, None
-        label = f"GeoNames regions of {self.target.name} ({len(regions)})"
+        label = f"GeoNames regions of {where.name} ({len(regions)})"
         known = tuple(self.ranker.well_known(r.name) for r in regions)
         return self.ranker.pools(label, tuple(r.name for r in regions), known), None
 
-    def _cities(self) -> tuple[Place, ...]:
-        return pools.places_in_part(self.config, pools.city_pool(self.target.code, self.config.places))
+    def _cities(self, where: Country) -> tuple[Place, ...]:
+        return pools.places_in_part(self.config, pools.city_pool(where.code, self.config.places))
 
     # --- places that belong together (issue #28) ---------------------------------------------------
 
-    def _belonging(self, cities: list[Place], region: str | None) -> np.ndarray:
+    def _belonging(self, cities: list[Place], region: str | None, where: Country) -> np.ndarray:
         """A prior that keeps a city written with its region ("Boston, Massachusetts") to cities of the region
         that region already got, or else to cities whose own region is free to follow them (in the pool part, not
         another original's, not the city's own name: "Lagos, Lagos")."""
@@ -237,7 +255,7 @@ class Allocator:
         if isinstance(given, Pick):
             fits = [normalize(c.region) == normalize(given.text) for c in cities]
         else:
-            free = {normalize(r.name) for r in pools.places_in_part(self.config, places.regions_of(self.target.code))}
+            free = {normalize(r.name) for r in pools.places_in_part(self.config, places.regions_of(where.code))}
             free -= {normalize(name) for name in self.used["place"]}
             fits = [
                 bool(c.region) and normalize(c.region) in free and normalize(c.region) != normalize(c.name)
@@ -278,12 +296,19 @@ class Allocator:
         scores = [p.score for p in parts if p.score is not None]
         text = match_casing(request.surface, " ".join(part.text for part in parts), False)
         pool = f"first names ({request.gender or 'either gender'}) and surnames of {self.target.name}"
-        return Pick(text, "full name", pool, round(sum(scores) / len(scores), 4) if scores else None, alternatives)
+        named = {"first name": {w.lower(): p.text for w, p in zip(request.given, new_given, strict=True)
+                                if p.kind != "initial"}}  # fmt: skip
+        if request.family:
+            named["surname"] = {normalize(" ".join(request.family)): new_family[0].text}
+        score = round(sum(scores) / len(scores), 4) if scores else None
+        return Pick(text, "full name", pool, score, alternatives, parts=named)
 
     def one_name(self, request: OneName) -> Pick:
         word = request.word
         picked = self._given(word, request.gender) if request.role == "first" else self._surname(word)
-        return replace(picked, text=match_casing(word, picked.text, False), follows=request.follows)
+        role, key = ("first name", word.lower()) if request.role == "first" else ("surname", normalize(word))
+        parts = {role: {key: picked.text}} if picked.kind != "initial" else {}
+        return replace(picked, text=match_casing(word, picked.text, False), follows=request.follows, parts=parts)
 
     def _given(self, word: str, gender: str | None) -> Pick:
         if INITIAL.match(word):  # an initial ("John F. Kennedy") stays an initial
@@ -335,6 +360,8 @@ class Allocator:
         query = (query / (np.linalg.norm(query) or 1.0)).astype(np.float32)
         used = self.used[usage]
         banned = {w.lower() for w in words} | {" ".join(words).lower()}
+        if self.pseudonymous:  # "Boston" -> "South Boston" would give the original away
+            banned |= {c.lower() for c in pool.names if banned & set(c.lower().split())}
         prior = (pool.prior if prior is None else prior) + self._jitter(words, len(pool.names), entity is None, usage)
         ranked, cosines = self.ranker.rank(pool, query, used, banned, prior)
         if not ranked:  # every candidate is taken: share the best one rather than keep a foreign word
@@ -351,3 +378,8 @@ class Allocator:
         config = self.config
         amount = config.jitter_unknown if unknown else (config.jitter_name if usage == "name" else config.jitter_place)
         return pools.variety(" ".join(words), size, amount, config.seed)
+
+
+def _parts(original: str, usage: str) -> list[str]:
+    """What of an original a replacement must not be: each word of a name, a place whole."""
+    return original.split() if usage == "name" else [original]

@@ -12,6 +12,10 @@ Policy (README, "What gets replaced"):
   says where a kept organisation or venue is stays too;
 - organisations: the place in a name moves ("Bank of America" -> "Bank of India"); an organisation named after a
   place moves with it; other organisations are left to the open-vocabulary analogy (single words) or kept.
+
+Pseudonymize (``pseudonymous=True``, target = source allowed): people as above, never given their own name; a city
+becomes another city of its own country of similar rank, a region another region of its country, an organisation
+or venue named after a place follows the place; countries and demonyms stay.
 """
 
 from __future__ import annotations
@@ -50,11 +54,12 @@ class Fixed:
 
 @dataclass(frozen=True)
 class ToPlace:
-    """A city or region of the target for ``place`` as written ``surface``."""
+    """A city or region of the target (or of ``country``, a country code) for ``place`` as written ``surface``."""
 
     place: Place
     surface: str
     region: str | None = None  # a city written with its region ("Boston, Massachusetts"): the region as written
+    country: str | None = None
 
 
 @dataclass(frozen=True)
@@ -116,10 +121,16 @@ class Rules:
     """``survey`` then ``decide`` for one country target."""
 
     def __init__(
-        self, config: LocalizeConfig, target: Country, source: Country | None, common: Callable[[str], bool]
+        self,
+        config: LocalizeConfig,
+        target: Country,
+        source: Country | None,
+        common: Callable[[str], bool],
+        pseudonymous: bool = False,
     ) -> None:
         self.config = config
         self.facts = Facts(target, source, common)
+        self.pseudonymous = pseudonymous
 
     def survey(self, text: str, mentions: Sequence[Mention], selected: set[str]) -> Facts:
         facts = self.facts
@@ -129,7 +140,7 @@ class Rules:
                 continue
             words = words_of(mention.text)
             found = find_country(mention.text) if mention.entity_group == "LOC" else None
-            if found is not None and found.code not in home:
+            if found is not None and found.code not in home and not self.pseudonymous:
                 facts.kept_countries.add(found.code)
             if mention.entity_group == "PER" and len(words) > 1:
                 self._learn_family(mention.text, words)
@@ -168,7 +179,7 @@ class Rules:
     # --- one entity ---------------------------------------------------------------------------------
 
     def decide(self, mention: Mention) -> Decision:
-        if self.facts.same:
+        if self.facts.same and not self.pseudonymous:
             return Kept(f"the source is the target country ({self.facts.target.name}): nothing to move")
         rule = RULES.get(mention.entity_group)
         if rule is None:
@@ -212,7 +223,8 @@ class Rules:
         if found.kind in ("country", "city", "region") and found.place is not None:
             # A team or body named after a place ("Barcelona", "NEW YORK") moves only with a place of the source
             # country; a foreign club stays foreign.
-            if facts.source is None or found.place.country != facts.source.code:
+            foreign = facts.source is None or found.place.country != facts.source.code
+            if foreign and not self.pseudonymous:
                 source = facts.source.name if facts.source else "the source country"
                 return Kept(f"named after {found.place.name}, outside {source}: kept")
             decision = self._place(found.place, surface)
@@ -228,7 +240,8 @@ class Rules:
         facts = self.facts
         found = find_country(surface)
         if (
-            found is not None
+            not self.pseudonymous
+            and found is not None
             and facts.source is not None
             and found.code == facts.source.code
             and surface.lower() == (found.demonym or "").lower()
@@ -246,6 +259,10 @@ class Rules:
 
     def _place(self, place: Place, surface: str) -> Decision:
         facts = self.facts
+        if self.pseudonymous:
+            if place.kind == "country":
+                return Kept("a country: kept")
+            return Move(place.kind, ToPlace(place, surface, facts.regions.get(normalize(surface)), place.country))
         if place.kind == "country":
             if facts.source is not None and place.country == facts.source.code:
                 name = facts.target.name

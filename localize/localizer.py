@@ -1,6 +1,8 @@
 """The public entry point and the one path of a rewrite: survey the text, decide each entity, allocate the moves
 into an ``EntityMap``, splice it in once. A country target takes the grounded strategy (``localize.grounded``
-decides, ``localize.allocate`` allocates); any other word the open-vocabulary one (``localize.openvocab``)."""
+decides, ``localize.allocate`` allocates); any other word the open-vocabulary one (``localize.openvocab``). The
+``Policy`` picks the mode (localize, pseudonymize within one country, redact to numbered tags: ``localize.redact``),
+adds forced entities and keeps what the writer keeps; a saved ``EntityMap`` carries a series' names on."""
 
 from __future__ import annotations
 
@@ -17,8 +19,10 @@ from localize.analogy import AnalogySearch, Anchors, Resolution, TypeChecker, Ty
 from localize.config import LocalizeConfig, LocalizeError
 from localize.countries import Country, find_country
 from localize.grounded import Rules
-from localize.mapping import Decision, EntityMap, Kept
+from localize.mapping import Decision, EntityMap, Entry, Kept, Span
 from localize.openvocab import OpenVocabulary, organisation_words
+from localize.policy import KEEP_REASON, Policy
+from localize.redact import Redactor, sweep
 from localize.result import Replacement, RewriteResult
 from localize.text import Mention, mentions_from_entities, splice
 from localize.vectors import VectorIndex, load_vectors
@@ -74,26 +78,75 @@ class Localizer:
         types: Iterable[str] | None = None,
         type_checker: TypeChecker | None = None,
         fixed: EntityMap | None = None,
+        *,
+        policy: Policy | None = None,
+        mapping: EntityMap | None = None,
     ) -> RewriteResult:
         """Replace the entities of ``text`` (Hugging Face pipeline dicts) of the selected ``types`` with their
         counterparts in ``target``, seen from ``source``. A target that names a country draws on that country's
         real cities, regions and names; any other word uses the open-vocabulary analogy. ``type_checker`` (a
         tagger) vets the open-vocabulary analogy's candidates; grounded candidates are real things of the kind
-        already, so it is not consulted for them. ``fixed`` (an earlier result's ``mapping``) keeps what it maps."""
+        already, so it is not consulted for them. ``policy``: the mode, keep and force lists, the redact format
+        (default: localize, nothing kept or forced). ``mapping`` (an earlier result's ``mapping``; ``fixed`` is its
+        older name) keeps what it maps: its mode, target and source are the defaults, and must fit ``policy``."""
         if not isinstance(text, str):
             raise LocalizeError(f"text must be a string, not {type(text).__name__}")
-        mentions = mentions_from_entities(text, entities)
-        selected = set(self.config.types if types is None else types)
-        strategy = self.strategy(target or self.config.target, source or self.config.source, type_checker)
+        policy = policy or Policy()
+        saved = mapping or fixed
+        target, source = self._countries(policy, saved, target, source)
+        mentions = mentions_from_entities(text, policy.entities(text, list(entities)) if policy.force else entities)
+        selected = set(policy.types(self.config.types) if types is None else types) | set(policy.force.values())
+        if policy.mode == "redact":
+            mentions = sweep(text, mentions, lambda m: m.entity_group in selected and not policy.kept(m.text))
+        strategy = self.strategy(target, source, type_checker, policy)
         strategy.survey(text, mentions, selected)
-        decisions = [(m, strategy.decide(m) if m.entity_group in selected else _unselected(m)) for m in mentions]
-        return _splice(text, mentions, strategy.allocate(decisions, fixed))
+        decisions = [(m, self._decide(strategy, m, selected, policy)) for m in mentions]
+        entity_map = strategy.allocate(decisions, saved.reusable() if saved is not None else None)
+        for mention, decision in decisions:
+            if isinstance(decision, Kept) and decision.reason == KEEP_REASON:  # the writer's keep beats a saved map
+                entity_map.put(mention.entity_group, mention.text, Entry(reason=KEEP_REASON))
+        entity_map.mode = policy.mode
+        return _splice(text, mentions, entity_map)
 
-    def strategy(self, target: str, source: str, checker: TypeChecker | None = None) -> Strategy:
-        """The grounded strategy for a target that names a country, else the open-vocabulary one."""
-        country = find_country(target) if self.config.grounded else None
+    def _countries(
+        self, policy: Policy, saved: EntityMap | None, target: str | None, source: str | None
+    ) -> tuple[str, str]:
+        """(target, source): as given, else the saved map's, else the config's; pseudonymize and redact stay in
+        the source country by default."""
+        if saved is not None and saved.mode != policy.mode:
+            raise LocalizeError(f"the mapping is of mode {saved.mode}, not {policy.mode}: pass the mode it was made in")
+        source = source or (saved.source if saved is not None else self.config.source)
+        if saved is not None:
+            target = target or saved.target
+        if target is None:
+            target = self.config.target if policy.mode == "localize" else source
+        return target, source
+
+    @staticmethod
+    def _decide(strategy: Strategy, mention: Mention, selected: set[str], policy: Policy) -> Decision:
+        if mention.entity_group not in selected:
+            return _unselected(mention)
+        if policy.kept(mention.text):
+            return Kept(KEEP_REASON)
+        return strategy.decide(mention)
+
+    def strategy(
+        self, target: str, source: str, checker: TypeChecker | None = None, policy: Policy | None = None
+    ) -> Strategy:
+        """Redact's numbered tags, the grounded strategy for a target that names a country, else the
+        open-vocabulary one (which cannot pseudonymize)."""
+        mode = policy.mode if policy is not None else "localize"
+        country = find_country(target) if self.config.grounded or mode != "localize" else None
+        if mode == "redact":
+            where = find_country(source)
+            name = where.name if where else source
+            entity_map = EntityMap(name, name, "redact", mode=mode)
+            redactor = Redactor(self.config, self._common, entity_map, (policy or Policy()).redact_format)
+            return Strategy(redactor.survey, redactor.decide, redactor.allocate)
         if country is not None:
-            return self._grounded(country, source)
+            return self._grounded(country, source, pseudonymous=mode == "pseudonymize")
+        if mode == "pseudonymize":
+            raise LocalizeError(f"pseudonymize needs a country target, and {target!r} names none")
         anchors = self.search.anchors(target, source)
         mapping = EntityMap(anchors.target, anchors.source, "open-vocabulary", _notice(target, country_named=False))
         if find_country(target) is not None:
@@ -101,7 +154,7 @@ class Localizer:
         strategy = OpenVocabulary(self.config, self._resolve, self.index.lowercase, anchors, checker, mapping)
         return Strategy(strategy.survey, strategy.decide, strategy.allocate)
 
-    def _grounded(self, target: Country, source_word: str) -> Strategy:
+    def _grounded(self, target: Country, source_word: str, pseudonymous: bool = False) -> Strategy:
         source = find_country(source_word)
         vectors = (self._anchor_vector(target.name, "target"), self._anchor_vector(source_word, "source"))
         analogy = None
@@ -112,8 +165,8 @@ class Localizer:
                 anchors = None
             analogy = organisation_words(self._resolve, anchors, self.index.lowercase) if anchors else None
         mapping = EntityMap(target.name, source.name if source else source_word, "grounded")
-        allocator = Allocator(self.ranker, target, mapping, vectors, analogy)
-        rules = Rules(self.config, target, source, self._common)
+        allocator = Allocator(self.ranker, target, mapping, vectors, analogy, pseudonymous)
+        rules = Rules(self.config, target, source, self._common, pseudonymous)
         return Strategy(rules.survey, rules.decide, allocator.allocate)
 
     def _common(self, word: str) -> bool:
@@ -157,10 +210,13 @@ def _splice(text: str, mentions: Sequence[Mention], mapping: EntityMap) -> Rewri
     new_text, spans = splice(text, [(r.start, r.end, r.replacement) for r in records if r.replacement is not None])
     new_spans = iter(spans)
     shift = 0
+    mapping.spans = []
     for r in records:
         if r.replacement is not None:
             r.new_start, r.new_end = next(new_spans)
             shift = r.new_end - r.end
+            span = Span(r.entity_group, r.original, r.replacement, r.start, r.end, r.new_start, r.new_end)
+            mapping.spans.append(span)
         else:
             r.new_start, r.new_end = r.start + shift, r.end + shift
     return RewriteResult(new_text, text, mapping.target, mapping.source, records, mapping)

@@ -2,21 +2,25 @@
 ``EntityMap`` that the allocator fills, original -> replacement per type, which the splice applies.
 
 The map is plain data (``to_dict``/``from_dict``, versioned) so that a user can edit it, and a later rewrite
-can take it as ``fixed``: its entries are reused as they are, and new replacements never collide with them.
+can take it back (``rewrite(..., mapping=saved)``): its entries are reused as they are, and new replacements never
+collide with them. The splice also records where each replacement sits in the new text (``spans``), so that
+``restore(rewritten, mapping)`` gives the original back byte for byte, even where the text already held the
+replacement word elsewhere; spans are of one document, entries are what a series of documents shares.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 # What an entity was taken for; the grounded strategy says it for each replacement, the open-vocabulary
 # analogy does not know it (None).
 Kind = Literal[
     "country", "region", "city", "venue", "first name", "surname", "full name", "initial", "organisation", "demonym"
 ]
-Strategy = Literal["grounded", "open-vocabulary"]
-VERSION = 1
+Strategy = Literal["grounded", "open-vocabulary", "redact"]
+VERSION = 2
+Mode = Literal["localize", "pseudonymize", "redact"]
 
 
 @dataclass(frozen=True)
@@ -48,10 +52,27 @@ class Entry:
     score: float | None = None  # analogy cosine of the replacement (None for rule-based ones)
     alternatives: list[str] = field(default_factory=list)
     follows: str | None = None  # the full form a partial mention copied ("John Mitchell" for "Mitchell")
+    # A person's names one by one, {"first name": {"barack": "John"}, "surname": {"obama": "Chavez"}}: a later
+    # document that writes "Obama" alone, with this map, gets "Chavez".
+    parts: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def replaced(self) -> bool:
         return self.replacement is not None
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where one replacement sits: ``original`` at ``start:end`` of the source text, ``replacement`` at
+    ``new_start:new_end`` of the rewritten one."""
+
+    type: str
+    original: str
+    replacement: str
+    start: int
+    end: int
+    new_start: int
+    new_end: int
 
 
 @dataclass
@@ -63,6 +84,8 @@ class EntityMap:
     strategy: Strategy
     notice: str | None = None  # a line for the reader when the rewrite is not what they may expect
     entries: dict[str, dict[str, Entry]] = field(default_factory=dict)
+    mode: Mode = "localize"
+    spans: list[Span] = field(default_factory=list)  # of the last text spliced from this map
     version: int = VERSION
 
     def get(self, group: str, original: str) -> Entry | None:
@@ -81,13 +104,59 @@ class EntityMap:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> EntityMap:
+    def from_dict(cls, data: Any) -> EntityMap:
+        """The map of ``to_dict``; a LocalizeError in one line for another version or a malformed map."""
         from localize.config import LocalizeError
 
+        if not isinstance(data, dict):
+            raise LocalizeError(f"malformed mapping: a JSON object expected, not {type(data).__name__}")
         if data.get("version") != VERSION:
-            raise LocalizeError(f"entity map version {data.get('version')!r} is not {VERSION}")
+            raise LocalizeError(f"mapping version {data.get('version')!r} is not supported: expected version {VERSION}")
+        try:
+            entries = {
+                str(group): {str(original): Entry(**entry) for original, entry in by_original.items()}
+                for group, by_original in data.get("entries", {}).items()
+            }
+            spans = [Span(**span) for span in data.get("spans", [])]
+            mapping = cls(data["target"], data["source"], data["strategy"], data.get("notice"), entries,
+                          data.get("mode", "localize"), spans)
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise LocalizeError(f"malformed mapping: {exc}") from exc
+        if mapping.mode not in get_args(Mode):
+            raise LocalizeError(f"malformed mapping: unknown mode {mapping.mode!r}")
+        return mapping
+
+    def document(self) -> EntityMap:
+        """The map with only the entries its spans use: what one document needs to be read and restored."""
+        used = {(span.type, span.original) for span in self.spans}
         entries = {
-            group: {original: Entry(**entry) for original, entry in by_original.items()}
-            for group, by_original in data.get("entries", {}).items()
+            group: {original: entry for original, entry in by_original.items() if (group, original) in used}
+            for group, by_original in self.entries.items()
         }
-        return cls(data["target"], data["source"], data["strategy"], data.get("notice"), entries)
+        entries = {group: by_original for group, by_original in entries.items() if by_original}
+        return EntityMap(self.target, self.source, self.strategy, self.notice, entries, self.mode, list(self.spans))
+
+    def reusable(self) -> EntityMap:
+        """The map without its spans: what a next document of a series takes."""
+        return EntityMap(self.target, self.source, self.strategy, self.notice, self.entries, self.mode)
+
+
+def restore(rewritten: str, mapping: EntityMap | dict[str, Any]) -> str:
+    """The original text of ``rewritten``, byte for byte, from the spans of its mapping; a LocalizeError when a
+    span does not hold its replacement (the mapping does not fit the text)."""
+    from localize.config import LocalizeError
+
+    spans = mapping.spans if isinstance(mapping, EntityMap) else EntityMap.from_dict(mapping).spans
+    parts: list[str] = []
+    cursor = 0
+    for span in sorted(spans, key=lambda s: s.new_start):
+        if span.new_start < cursor or rewritten[span.new_start : span.new_end] != span.replacement:
+            found = rewritten[span.new_start : span.new_end]
+            raise LocalizeError(
+                f"the mapping does not fit the text: {span.replacement!r} expected at "
+                f"{span.new_start}:{span.new_end}, found {found!r}"
+            )
+        parts += [rewritten[cursor : span.new_start], span.original]
+        cursor = span.new_end
+    parts.append(rewritten[cursor:])
+    return "".join(parts)

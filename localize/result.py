@@ -40,8 +40,13 @@ class RewriteResult:
 
     @property
     def strategy(self) -> str | None:
-        """ "grounded" (real things of the target country) or "open-vocabulary" (words of the vectors)."""
+        """ "grounded" (real things of the target country), "open-vocabulary" (words of the vectors) or "redact"."""
         return self.mapping.strategy if self.mapping else None
+
+    @property
+    def mode(self) -> str:
+        """localize, pseudonymize or redact."""
+        return self.mapping.mode if self.mapping else "localize"
 
     @property
     def notice(self) -> str | None:

@@ -18,12 +18,13 @@ import pytest
 from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
 
+from demo import editing
 from demo.cli import main as cli_main
 from demo.cli import parse_args
 from demo.config import DemoConfig
 from demo.engine import Engine
 from demo.http_api import HttpError, Lane
-from localize import Localizer
+from localize import Localizer, restore
 from ner import EntityTagger
 from tests.helpers import LABELS, REPO, tiny_model_dir
 
@@ -65,48 +66,136 @@ def check_entities(text: str, entities: list[dict]) -> None:
 # --- /rewrite ---------------------------------------------------------------------------------------
 
 
-def test_rewrite_returns_text_highlights_and_table(client: Client) -> None:
-    text, marked_in, marked_out, table = client.predict(
-        SENTENCE, "India", "USA", ["PER", "LOC", "ORG", "MISC"], False, api_name="/rewrite"
-    )
+def rewrite(
+    client: Client,
+    text: str = SENTENCE,
+    target: str = "India",
+    types=("PER", "LOC", "ORG", "MISC"),
+    type_check: bool = False,
+    mode: str = "localize",
+    keep: str = "",
+    force: str = "",
+    mapping=None,
+    source: str = "USA",
+) -> tuple:
+    """``/rewrite`` as a gradio_client caller makes it: (text, marked in, marked out, table, notice, text file,
+    mapping file)."""
+    return client.predict(text, target, source, list(types), type_check, mode, keep, force, mapping,
+                          api_name="/rewrite")  # fmt: skip
+
+
+def test_rewrite_returns_text_highlights_table_and_files(client: Client) -> None:
+    text, marked_in, marked_out, table, notice, text_path, mapping_path = rewrite(client)
     assert isinstance(text, str) and text
     assert joined(marked_in) == SENTENCE
     assert joined(marked_out) == text
-    assert table["headers"] == ["original", "replacement", "note", "type", "kind", "from", "score", "alternatives"]
+    assert table["headers"] == editing.COLUMNS
     tagged = [t["token"] for t in marked_in if t["class_or_confidence"]]
-    assert [row[0] for row in table["data"]] == tagged
-    for original, replacement, _note, entity_type, kind, pool, *_ in table["data"]:
+    assert [row[1] for row in table["data"]] == list(dict.fromkeys(tagged))  # one row per original
+    for ticked, original, replacement, _note, entity_type, kind, pool, *_ in table["data"]:
         assert entity_type in {"PER", "ORG", "LOC", "MISC"}
-        assert (replacement or original) in text
+        assert (replacement or original) in text and ticked == bool(replacement)
         assert bool(replacement) == bool(kind) == bool(pool)  # every replacement says what it is and where from
+    assert notice == ""  # India names a country: nothing to warn about
+    assert Path(text_path).read_text(encoding="utf-8") == text
+    assert restore(text, json.loads(Path(mapping_path).read_text())) == SENTENCE
+
+
+def test_rewrite_takes_its_later_inputs_as_optional_keywords(client: Client) -> None:
+    """README's calls: the inputs added by #26 (mode, keep, force, mapping) have defaults."""
+    text, *_ = client.predict(SENTENCE, "India", "USA", api_name="/rewrite")
+    redacted, *_ = client.predict(SENTENCE, source="USA", mode="redact", force="Mitchell PER", api_name="/rewrite")
+    assert text and "Mitchell" not in redacted
+
+
+def test_rewrite_says_when_the_target_names_no_country(client: Client) -> None:
+    *_, notice, _, _ = rewrite(client, target="delhi")  # in the tiny vectors, and no country
+    assert "names no country" in notice
 
 
 def test_rewrite_with_no_types_keeps_the_text(client: Client) -> None:
-    text, _, _, table = client.predict(SENTENCE, "India", "USA", [], False, api_name="/rewrite")
+    text, _, _, table, *_ = rewrite(client, types=())
     assert text == SENTENCE
-    assert all(row[1] in ("", None) for row in table["data"])
+    assert all(row[2] in ("", None) for row in table["data"])
 
 
 def test_rewrite_with_type_check_runs(client: Client) -> None:
-    text, marked_in, _, _ = client.predict(SENTENCE, "India", "USA", ["PER", "LOC"], True, api_name="/rewrite")
+    text, marked_in, *_ = rewrite(client, types=("PER", "LOC"), type_check=True)
     assert isinstance(text, str) and joined(marked_in) == SENTENCE
 
 
+def test_each_mode_keep_and_force(client: Client) -> None:
+    force = "Mitchell PER\nParis LOC"  # the tiny random tagger finds nothing for sure: force the entities
+    localized, *_ = rewrite(client, force=force)
+    assert "Mitchell" not in localized and "Paris" not in localized
+    kept, *_ = rewrite(client, force=force, keep="/Par.s/")
+    assert "Mitchell" not in kept and "Paris" in kept
+    redacted, _, _, table, *_ = rewrite(client, force=force, mode="redact")
+    assert "Mitchell" not in redacted and "Paris" not in redacted and "[" in redacted
+    # Pseudonymize stays in the source country; the tiny vectors know "india", not "united states".
+    pseudonymized, *_, mapping_path = rewrite(client, force=force, mode="pseudonymize", source="India")
+    assert "Mitchell" not in pseudonymized
+    assert client.predict(pseudonymized, handle_file(mapping_path), api_name="/restore") == SENTENCE
+
+
+def test_a_saved_mapping_is_reused(client: Client, tmp_path: Path) -> None:
+    force, types = "Mitchell PER\nParis LOC", ("PER", "LOC")
+    *_, mapping_path = rewrite(client, types=types, force=force)
+    saved = json.loads(Path(mapping_path).read_text())
+    saved["entries"]["LOC"]["Paris"]["replacement"] = "Mumbai"  # an edited mapping file
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(saved))
+    text, *_ = rewrite(client, text="Paris, then Mitchell.", types=types, force=force, mapping=handle_file(edited))
+    assert text == f"Mumbai, then {saved['entries']['PER']['Mitchell']['replacement']}."
+
+
 @pytest.mark.parametrize(
-    ("text", "target", "message"),
+    ("text", "target", "settings", "message"),
     [
-        ("x" * (MAX_CHARS + 1), "India", "limit is 2,000"),
-        (SENTENCE, "  ", "target context"),
-        (SENTENCE, "zzqx", "unknown target word"),
+        ("x" * (MAX_CHARS + 1), "India", {}, "limit is 2,000"),
+        (SENTENCE, "  ", {}, "target context"),
+        (SENTENCE, "zzqx", {}, "unknown target word"),
+        (SENTENCE, "India", {"keep": "/Par(is/"}, "does not compile"),
+        (SENTENCE, "India", {"force": "Paris CITY"}, "unknown type"),
+        (SENTENCE, "India", {"force": "PER"}, "is not &#x27;word TYPE&#x27;"),
+        (SENTENCE, "India", {"mode": "translate"}, "unknown mode|translate"),
     ],
 )
-def test_rewrite_refuses_bad_input_with_a_message(client: Client, text: str, target: str, message: str) -> None:
+def test_rewrite_refuses_bad_input_with_a_message(
+    client: Client, text: str, target: str, settings: dict, message: str
+) -> None:
     with pytest.raises(AppError, match=message):
-        client.predict(text, target, "USA", ["LOC"], False, api_name="/rewrite")
+        rewrite(client, text, target, ("LOC",), **settings)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{not json", "not JSON"),
+        ('{"version": 1, "target": "India", "source": "USA", "strategy": "grounded"}', "version 1"),
+        ('{"version": 2, "entries": {}}', "malformed mapping"),
+        ("[1, 2]", "malformed mapping"),
+    ],
+)
+def test_bad_mappings_are_refused(client: Client, tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "mapping.json"
+    path.write_text(content)
+    with pytest.raises(AppError, match=message):
+        rewrite(client, mapping=handle_file(path))
+    with pytest.raises(AppError, match=message):
+        client.predict("some text", handle_file(path), api_name="/restore")
+
+
+def test_restore_refuses_a_mapping_that_does_not_fit(client: Client) -> None:
+    text, *_, mapping_path = rewrite(client, force="Paris LOC")
+    with pytest.raises(AppError, match="does not fit"):
+        client.predict("Something else entirely, longer than it.", handle_file(mapping_path), api_name="/restore")
+    with pytest.raises(AppError, match="Upload the mapping"):
+        client.predict(text, None, api_name="/restore")
 
 
 def test_rewrite_of_nothing_answers_empty(client: Client) -> None:
-    text, marked_in, _, table = client.predict(" \n ", "India", "USA", ["LOC"], False, api_name="/rewrite")
+    text, marked_in, _, table, *_ = rewrite(client, " \n ", types=("LOC",))
     assert text == "" and joined(marked_in) == ""
     assert not any(any(row) for row in table["data"])
 

@@ -1,9 +1,10 @@
-"""demo in a real browser: Playwright drives Debian's Chromium through the Rewrite tab.
+"""demo in a real browser: Playwright drives Debian's Chromium through the Rewrite and Restore tabs.
 
 A word-list tagger stands in for the model so the expected highlights and rewrite are known exactly."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -60,6 +61,7 @@ def page(url: str):
         browser = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1300, "height": 1100})
         page.set_default_timeout(30_000)
+        playwright.expect.set_options(timeout=30_000)  # the first rewrite loads the pools: seconds on a busy machine
         page.goto(url)
         yield page
         browser.close()
@@ -89,3 +91,64 @@ def test_error_is_shown_to_the_user(page) -> None:
     page.get_by_label("Target context").fill("zzqx")
     page.get_by_role("button", name="Rewrite", exact=True).click()
     playwright.expect(page.get_by_text("unknown target word 'zzqx'")).to_be_visible()
+
+
+def test_edit_a_replacement_download_the_mapping_and_restore(page, tmp_path: Path) -> None:
+    original = "My name is Mitchell and I live in Paris"
+    page.locator("#text textarea").fill(original)
+    page.get_by_label("Target context").fill("India")
+    page.get_by_label("Target context").press("Enter")
+    page.get_by_role("button", name="Rewrite", exact=True).click()
+    rewritten = page.locator("#rewritten textarea")
+    playwright.expect(rewritten).to_have_value("My name is Sharma and I live in New Delhi")
+    # Mitchell's first alternative, typed over "Sharma" in the table: the text and highlights follow.
+    cell = page.locator("#replacements").get_by_role("gridcell", name="Sharma", exact=True)
+    cell.dblclick()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Kumar")
+    page.keyboard.press("Enter")
+    playwright.expect(rewritten).to_have_value("My name is Kumar and I live in New Delhi")
+    playwright.expect(page.locator("#marked-out .token.highlighted").first).to_have_text("Kumar")
+    assert highlighted(page, "marked-out") == [("Kumar", COLORS["PER"]), ("New Delhi", COLORS["LOC"])]
+    # ...or picked from the entity's alternatives below the table.
+    page.locator("#pick-original input").click()
+    page.get_by_role("option", name="Mitchell (PER)").click()
+    page.locator("#pick-replacement input").click()
+    page.get_by_role("option", name="Khan", exact=True).click()
+    playwright.expect(rewritten).to_have_value("My name is Khan and I live in New Delhi")
+    playwright.expect(page.locator("#replacements").get_by_role("gridcell", name="Khan", exact=True)).to_be_visible()
+    with page.expect_download() as download:
+        page.locator("#download-mapping").click()
+    mapping = tmp_path / "mapping.json"
+    download.value.save_as(mapping)
+    page.get_by_role("tab", name="Restore").click()
+    page.locator("#restore-text textarea").fill(rewritten.input_value())
+    page.locator("#restore-mapping input[type=file]").set_input_files(str(mapping))
+    page.get_by_role("button", name="Restore", exact=True).click()
+    playwright.expect(page.locator("#restored textarea")).to_have_value(original)
+
+
+def test_upload_untick_and_the_open_vocabulary_notice(page, tmp_path: Path) -> None:
+    story = tmp_path / "story.md"
+    story.write_text("# Notes\n\nMitchell moved to Paris.\n", encoding="utf-8")
+    page.get_by_role("tab", name="Rewrite").click()  # the test before ends on the Restore tab
+    with page.expect_file_chooser() as chooser:
+        page.locator("#upload-text").click()
+    chooser.value.set_files(str(story))
+    playwright.expect(page.locator("#text textarea")).to_have_value(story.read_text())
+    page.get_by_label("Target context").fill("delhi")  # in the tiny vectors, and no country
+    page.get_by_label("Target context").press("Enter")
+    page.get_by_role("button", name="Rewrite", exact=True).click()
+    playwright.expect(page.locator("#notice")).to_contain_text("names no country")
+    rewritten = page.locator("#rewritten textarea")
+    playwright.expect(rewritten).not_to_have_value(story.read_text())
+    before = rewritten.input_value()
+    assert "Paris" not in before
+    # Untick "replace" on Paris's row: Paris is back, the rest stays as it was.
+    paris = page.get_by_role("gridcell", name="Paris", exact=True)
+    row = page.locator("#replacements [role=row]").filter(has=paris)
+    row.locator("input[type=checkbox]").click()
+    playwright.expect(rewritten).to_have_value(re.compile("moved to Paris"))
+    assert rewritten.input_value().split("moved to")[0] == before.split("moved to")[0]
+    page.get_by_label("Target context").fill("India")
+    page.get_by_label("Target context").press("Enter")

@@ -66,7 +66,7 @@ def test_the_map_is_json_with_every_entity_kept_or_moved(loc: Localizer) -> None
     items = [("PER", "Emma"), ("PER", "Bill Gates"), ("ORG", "Microsoft"), ("LOC", "Chicago"), ("LOC", "Germany")]
     result = loc.rewrite(text, ents(text, *items), target="Japan", source="USA")
     data = json.loads(json.dumps(result.mapping.to_dict()))
-    assert data["version"] == 1 and data["strategy"] == "grounded"
+    assert data["version"] == 2 and data["strategy"] == "grounded"
     assert (data["target"], data["source"]) == ("Japan", "United States")
     assert data["entries"]["PER"]["Bill Gates"]["kind"] == "full name"
     assert data["entries"]["LOC"]["Chicago"]["kind"] == "city"
