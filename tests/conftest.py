@@ -109,6 +109,12 @@ def tiny_parts() -> Callable[[Path], tuple[EntityTagger, Localizer]]:
 
 
 @pytest.fixture(scope="session")
+def loc() -> Localizer:
+    """The embedded vectors' localizer with its default settings, loaded once."""
+    return Localizer.load()
+
+
+@pytest.fixture(scope="session")
 def part_words() -> Callable[[str, str], set[str]]:
     """``part_words(target, part)``: every word of the people and places in ``part`` ("train", "held-out") of the
     target's pools."""

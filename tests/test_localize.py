@@ -19,6 +19,8 @@ from hypothesis import strategies as st
 from localize import LocalizeConfig, LocalizeError, Localizer
 from localize.cli import main as cli_main
 
+from .helpers import ents
+
 # dims: usa-ness, india-ness, city, surname, first name, generic
 TINY = {
     "the": [0.0, 0.8, 0.7, 0.0, 0.0, 0.1],
@@ -41,14 +43,6 @@ TINY = {
 NO_FILTER = LocalizeConfig(vector_type_filter=False, grounded=False)
 
 
-def ents(text: str, *items: tuple[str, str], start: int = 0) -> list[dict]:
-    """Entity dicts for the first occurrence of each word after the previous one."""
-    out, cursor = [], start
-    for group, word in items:
-        begin = text.index(word, cursor)
-        out.append({"entity_group": group, "word": word, "start": begin, "end": begin + len(word), "score": 0.9})
-        cursor = begin + len(word)
-    return out
 
 
 @pytest.fixture(scope="module")

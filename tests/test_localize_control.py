@@ -17,21 +17,7 @@ from localize.cli import main
 from localize.mapping import VERSION, Span
 
 from .conll_fixtures import write_conll_dir
-
-
-def ents(text: str, *items: tuple[str, str]) -> list[dict]:
-    out, cursor = [], 0
-    for group, word in items:
-        begin = text.index(word, cursor)
-        out.append({"entity_group": group, "start": begin, "end": begin + len(word)})
-        cursor = begin + len(word)
-    return out
-
-
-@pytest.fixture(scope="module")
-def loc() -> Localizer:
-    return Localizer.load()
-
+from .helpers import ents
 
 STORY = "Barack Obama met Michelle Obama in Chicago. Obama then flew from Chicago to Boston with Tim Cook of Apple."
 STORY_ENTITIES = ents(

@@ -11,22 +11,12 @@ from localize import LocalizeConfig, LocalizeError, Localizer, places
 from localize import names as name_data
 from localize.countries import find_country, normalize
 
+from .helpers import ents
+
 TARGETS = ["India", "Japan", "Brazil", "Germany"]
 
 
-def ents(text: str, *items: tuple[str, str]) -> list[dict]:
-    """Entity dicts for the first occurrence of each word after the previous one."""
-    out, cursor = [], 0
-    for group, word in items:
-        begin = text.index(word, cursor)
-        out.append({"entity_group": group, "word": word, "start": begin, "end": begin + len(word), "score": 0.9})
-        cursor = begin + len(word)
-    return out
 
-
-@pytest.fixture(scope="module")
-def loc() -> Localizer:
-    return Localizer.load()
 
 
 def code(target: str) -> str:

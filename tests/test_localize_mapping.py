@@ -14,20 +14,7 @@ from localize.countries import aliases, find_country
 from localize.grounded import RULES
 from localize.mapping import EntityMap
 
-
-def ents(text: str, *items: tuple[str, str]) -> list[dict]:
-    out, cursor = [], 0
-    for group, word in items:
-        begin = text.index(word, cursor)
-        out.append({"entity_group": group, "start": begin, "end": begin + len(word)})
-        cursor = begin + len(word)
-    return out
-
-
-@pytest.fixture(scope="module")
-def loc() -> Localizer:
-    return Localizer.load()
-
+from .helpers import ents
 
 OBAMAS = "Barack Obama and Michelle Obama flew from Washington to Los Angeles."
 OBAMA_ENTITIES = [("PER", "Barack Obama"), ("PER", "Michelle Obama"), ("LOC", "Washington"), ("LOC", "Los Angeles")]
