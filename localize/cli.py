@@ -151,6 +151,8 @@ def main(argv: Sequence[str], auto_tagger: Callable[[str | None], Tagger] | None
     except LocalizeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if result.notice:  # the target names no country: say so where the user looks, not in the rewrite
+        print(f"note: {result.notice}", file=sys.stderr)
     print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if args.json else result.text, end="")
     if args.json:
         print()

@@ -49,3 +49,15 @@ def test_localize_reads_utf8_with_a_byte_order_mark(tmp_path: Path, capsys: pyte
     entities.write_text('{"file": "x", "entities": []}\n')
     assert localize_main([str(path), "--entities", str(entities)]) == 0
     assert capsys.readouterr().out == "Paris"
+
+
+def test_localize_says_on_stderr_when_the_target_names_no_country(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    story = tmp_path / "story.txt"
+    story.write_text("Mitchell flew to Paris.")
+    entities = tmp_path / "e.jsonl"
+    entities.write_text('{"entities": [{"entity_group": "LOC", "start": 17, "end": 22, "word": "Paris"}]}\n')
+    assert localize_main([str(story), "--entities", str(entities), "--target", "Atlantis"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.startswith("note: 'Atlantis' names no country") and "Atlantis" not in captured.out
