@@ -83,13 +83,7 @@ def average_adapters(source: Path, other: Path, destination: Path, data: str) ->
     # differ by under 1% of the update (measured on the accurate model's two schedules).
     mean = {name: ((first[name].float() + second[name].float()) / 2).half() for name in first}
     save_file(mean, destination / ADAPTER_WEIGHTS, metadata={"format": "pt"})
-    (destination / RANGES_FILE).unlink(missing_ok=True)
-    metrics = {"averaged": [str(source), str(other)]}
-    for name, split in (("dev", "validation"), ("test", "test")):
-        metrics[name] = evaluate_model_dirs([str(destination)], data, split)
-    (destination / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
-    card = destination / "README.md"
-    card.write_text(averaged_card(card.read_text() if card.is_file() else "", metrics, source, other))
+    _measure_average(source, other, destination, data)
 
 
 def average_models(source: Path, other: Path, destination: Path, data: str) -> None:
@@ -108,13 +102,19 @@ def average_models(source: Path, other: Path, destination: Path, data: str) -> N
         for name in first
     }
     save_file(mean, weights, metadata={"format": "pt"})
+    _measure_average(source, other, destination, data, weights="model")
+
+
+def _measure_average(source: Path, other: Path, destination: Path, data: str, weights: str = "adapter") -> None:
+    """After averaging: the activation ranges of either no longer apply, dev and test are measured again, and
+    the card says it is a mean of the two."""
     (destination / RANGES_FILE).unlink(missing_ok=True)
     metrics = {"averaged": [str(source), str(other)]}
     for name, split in (("dev", "validation"), ("test", "test")):
         metrics[name] = evaluate_model_dirs([str(destination)], data, split)
     (destination / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
     card = destination / "README.md"
-    card.write_text(averaged_card(card.read_text() if card.is_file() else "", metrics, source, other, "model"))
+    card.write_text(averaged_card(card.read_text() if card.is_file() else "", metrics, source, other, weights))
 
 
 def comparable(setting):
