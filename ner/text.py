@@ -55,7 +55,8 @@ _CLOSERS = frozenset("\"')]}\u2019\u201d\u00bb\u300d\u300f")
 # between digits also "1,000", "10:30", "1/2".
 _JOINERS = frozenset(".'\u2019-\u2010\u2011&_\u00b7")
 _NUMBER_JOINERS = frozenset(",:/")
-_IN_WORD = frozenset("\xad\u200c\u200d+=")  # "+" and "=" as CoNLL keeps them: "+1", "10=" in results tables
+_JOINING_INVISIBLES = frozenset("\xad\u200c\u200d")  # soft hyphen, zero-width (non-)joiner
+_IN_WORD = _JOINING_INVISIBLES | frozenset("+=")  # "+" and "=" as CoNLL keeps them: "+1", "10=" in results tables
 # Words whose final period is part of the word, as in CoNLL ("Corp.", "Mr."); single letters and dotted
 # forms ("J.", "U.S.", "e.g.") are recognised by shape.
 _ABBREVIATIONS = frozenset(
@@ -249,7 +250,8 @@ def _is_word_char(char: str) -> bool:
 
 
 def _is_mark(char: str) -> bool:
-    return unicodedata.category(char) in ("Mn", "Mc", "Me", "Sk") or char in _IN_WORD or "\ufe00" <= char <= "\ufe0f"
+    variation_selector = "\ufe00" <= char <= "\ufe0f"
+    return unicodedata.category(char) in ("Mn", "Mc", "Me", "Sk") or char in _JOINING_INVISIBLES or variation_selector
 
 
 def _is_abbreviation(word: str) -> bool:
