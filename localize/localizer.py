@@ -105,6 +105,8 @@ class Localizer:
         for mention, decision in decisions:
             if isinstance(decision, Kept) and decision.reason == KEEP_REASON:  # the writer's keep beats a saved map
                 entity_map.put(mention.entity_group, mention.text, Entry(reason=KEEP_REASON))
+        if saved is not None:
+            entity_map.carry(saved)
         entity_map.mode = policy.mode
         return _splice(text, mentions, entity_map)
 

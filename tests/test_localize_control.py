@@ -186,6 +186,28 @@ def test_a_saved_mapping_keeps_a_series_names_and_new_ones_never_collide(loc: Lo
     assert restore(second.text, second.mapping) == chapter
 
 
+@pytest.mark.parametrize("mode", MODES)
+def test_a_chained_mapping_keeps_names_of_every_earlier_document(loc: Localizer, mode: str) -> None:
+    """Document 3 reuses document 2's map, which never named Chicago or Barack Obama: they keep document 1's
+    replacements, and a new person or place never gets a name (or a redaction tag) given two documents back."""
+    policy = Policy(mode)  # type: ignore[arg-type]
+    one_text = "Barack Obama flew to Chicago."
+    one = loc.rewrite(one_text, ents(one_text, ("PER", "Barack Obama"), ("LOC", "Chicago")), "India", "USA",
+                      policy=policy)  # fmt: skip
+    two_text = "Michelle Obama stayed in Seattle."
+    two = loc.rewrite(two_text, ents(two_text, ("PER", "Michelle Obama"), ("LOC", "Seattle")), mapping=one.mapping,
+                      policy=policy)  # fmt: skip
+    three_text = "Jane Smith met Barack Obama in Denver."
+    items = [("PER", "Jane Smith"), ("PER", "Barack Obama"), ("LOC", "Denver")]
+    three = loc.rewrite(three_text, ents(three_text, *items), mapping=two.mapping, policy=policy)
+    first = {r.original: r.replacement for r in one.replacements}
+    earlier = set(first.values()) | {r.replacement for r in two.replacements}
+    last = {r.original: r.replacement for r in three.replacements}
+    assert last["Barack Obama"] == first["Barack Obama"]
+    assert last["Jane Smith"] not in earlier and last["Denver"] not in earlier
+    assert restore(three.text, three.mapping) == three_text
+
+
 def test_a_mapping_of_another_mode_is_refused(loc: Localizer) -> None:
     first = loc.rewrite(STORY, STORY_ENTITIES, "India", "USA", policy=Policy("redact"))
     with pytest.raises(LocalizeError, match="the mapping is of mode redact, not localize"):
