@@ -174,12 +174,21 @@ class Job:
         return [None if row.text is None else self._rewrite_one(row, row_entities)
                 for row, row_entities in zip(rows, entities, strict=True)]
 
+    @cached_property
+    def _with_contacts(self) -> Any:
+        """``ner.with_contacts``: the row's e-mail and web addresses and handles follow the names they spell. Imported
+        when first needed, like the tagger (``ner`` loads torch)."""
+        from ner import with_contacts
+
+        return with_contacts
+
     def _rewrite_one(self, row: Outcome, entities: Any) -> RewriteResult | None:
         if not isinstance(entities, list):
             row.fail(f"entities: {entities}" if isinstance(entities, str) else "no entities")
             return None
         wanted, policy = self.config.localize, self.config.policy
         try:
+            entities = self._with_contacts(row.text or "", entities)
             result = self.localizer.rewrite(row.text or "", entities, wanted.target, wanted.source, wanted.types,
                                             policy=policy, mapping=self.run_map or self.saved_map)
             if self.config.mapping_scope == "run":

@@ -5,7 +5,7 @@ the map, so nothing is chosen anew and the tagger is not called).
 An edit is keyed by (type, original), so it applies to every mention of that original. A person's edit also
 carries to the family: every other name that shares a word with the edited one ("Obama" after "Barack Obama",
 "Michelle Obama") takes the new word at that place, unless the user edited that name too (not in redact mode,
-whose tags have no words to share).
+whose tags have no words to share); an e-mail address that spelled the old names spells the new ones.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from localize import LocalizeError, Localizer, Policy, RewriteResult
+from localize.contacts import CONTACT_TYPES, FOLLOWS_NAMES
 from localize.mapping import EntityMap, Entry
 
 # "note" (why an entity stayed) beside the replacement: at the end it was off-screen at 1400 px.
@@ -104,6 +105,10 @@ def edit(mapping: EntityMap, wanted: Mapping[tuple[str, str], str | None]) -> En
         new.put(group, original, _edited(entry, original, replacement))
         if group == "PER" and new.mode != "redact":  # a tag ("[PERSON 2]") has no words to share
             words |= {w: n for w, n in _word_map(original, replacement or original).items() if w not in words}
+    for group in CONTACT_TYPES:  # an address that followed the names follows them again when re-spliced
+        for original, entry in list(new.entries.get(group, {}).items()):
+            if (group, original) not in wanted and entry.pool == FOLLOWS_NAMES:
+                del new.entries[group][original]
     if words:
         edited_names = {original for group, original in wanted if group == "PER"}
         for original, entry in list(new.entries.get("PER", {}).items()):

@@ -16,7 +16,8 @@ from typing import Any, Literal, get_args
 # What an entity was taken for; the grounded strategy says it for each replacement, the open-vocabulary
 # analogy does not know it (None).
 Kind = Literal[
-    "country", "region", "city", "venue", "first name", "surname", "full name", "initial", "organisation", "demonym"
+    "country", "region", "city", "venue", "first name", "surname", "full name", "initial", "organisation", "demonym",
+    "e-mail address", "web address", "handle",
 ]
 Strategy = Literal["grounded", "open-vocabulary", "redact"]
 VERSION = 2

@@ -181,3 +181,22 @@ def test_the_picker_offers_the_replacement_then_the_alternatives(draft: Draft, f
     assert value == family[2] and choices[0] == family[2] and len(choices) > 1
     assert editing.options(draft.mapping, "Berlin (LOC)") == ([], None)
     assert editing.options(None, None) == ([], None)
+
+
+def test_an_address_follows_an_edited_name_unless_the_user_edited_the_address(localizer: Localizer) -> None:
+    from ner import contacts
+
+    text = "Barack Obama wrote from barack@obama.org."
+    found = sorted(entities(text) + contacts(text), key=lambda e: e["start"])
+    result = localizer.rewrite(text, found, "India", "USA", TYPES)
+    draft = Draft(text, found, "India", "USA", TYPES, result.mapping)
+    table = editing.table(result)
+    assert table.loc[table.original == "barack@obama.org", "kind"].item() == "e-mail address"
+    table.loc[table.original == "Barack Obama", "replacement"] = "Rahul Gandhi"
+    draft, edited = editing.apply_table(localizer, draft, table)
+    assert edited.text == "Rahul Gandhi wrote from rahul@gandhi.org."
+    table = editing.table(edited)
+    table.loc[table.original == "barack@obama.org", "replacement"] = "office@gandhi.org"
+    table.loc[table.original == "Barack Obama", "replacement"] = "Amit Shah"
+    _, edited = editing.apply_table(localizer, draft, table)
+    assert edited.text == "Amit Shah wrote from office@gandhi.org."  # the user's own address stays theirs
