@@ -9,7 +9,7 @@ import pytest
 
 from demo import editing
 from demo.editing import Draft, EditError
-from localize import Localizer
+from localize import Localizer, edits
 
 TEXT = "Barack Obama met Michelle Obama in Paris. Obama smiled in Paris."
 TYPES = ("PER", "LOC")
@@ -68,7 +68,7 @@ def test_a_person_edit_carries_to_every_mention_and_the_family(
     new, result = editing.apply_table(localizer, draft, table)
     assert result.text == f"Rahul Gandhi met {her} Gandhi in New Delhi. Gandhi smiled in New Delhi."
     entry = new.mapping.get("PER", "Barack Obama")
-    assert entry.pool == editing.CHOSEN and entry.alternatives[0] == f"{his} {surname}"  # the way back is offered
+    assert entry.pool == edits.CHOSEN and entry.alternatives[0] == f"{his} {surname}"  # the way back is offered
     assert new.mapping.get("PER", "Obama").replacement == "Gandhi"
     assert draft.mapping.get("PER", "Obama").replacement == surname  # the draft it came from is untouched
 
@@ -109,7 +109,7 @@ def test_a_cleared_replacement_keeps_the_original(
     table.loc[table.original == "Paris", "replacement"] = ""
     new, result = editing.apply_table(localizer, draft, table)
     assert result.text.endswith(f"in Paris. {family[2]} smiled in Paris.")
-    assert new.mapping.get("LOC", "Paris").reason == editing.KEPT
+    assert new.mapping.get("LOC", "Paris").reason == edits.KEPT
 
 
 def test_the_table_as_gradio_client_sends_it(draft: Draft, localizer: Localizer) -> None:

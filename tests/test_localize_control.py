@@ -208,6 +208,21 @@ def test_a_chained_mapping_keeps_names_of_every_earlier_document(loc: Localizer,
     assert restore(three.text, three.mapping) == three_text
 
 
+def test_an_edit_from_code_reaches_every_mention_and_the_family_and_restores(loc: Localizer) -> None:
+    from localize import edit
+
+    first = loc.rewrite(STORY, STORY_ENTITIES, "India", "USA")
+    her = first.mapping.get("PER", "Michelle Obama").replacement.split()[0]
+    wanted = {("PER", "Barack Obama"): "Rahul Gandhi", ("LOC", "Boston"): None}
+    again = loc.rewrite(STORY, STORY_ENTITIES, mapping=edit(first.mapping, wanted))
+    new = {r.original: r.replacement for r in again.replacements}
+    assert (new["Barack Obama"], new["Michelle Obama"], new["Obama"]) == ("Rahul Gandhi", f"{her} Gandhi", "Gandhi")
+    assert new["Boston"] is None and new["Chicago"] == first.mapping.get("LOC", "Chicago").replacement
+    assert restore(again.text, again.mapping) == STORY
+    with pytest.raises(LocalizeError, match="'Paris' \\(LOC\\) is not an entity of this map"):
+        edit(first.mapping, {("LOC", "Paris"): "Delhi"})
+
+
 def test_a_mapping_of_another_mode_is_refused(loc: Localizer) -> None:
     first = loc.rewrite(STORY, STORY_ENTITIES, "India", "USA", policy=Policy("redact"))
     with pytest.raises(LocalizeError, match="the mapping is of mode redact, not localize"):
