@@ -25,6 +25,10 @@ class PlaceSizes:
     district_km: float = 5.0
     district_km_per_root_million: float = 3.0
     district_ratio: float = 2.0
+    # A place whose name ends with the name of a city this close, and at least section_share its size, is a
+    # section of it ("South Boston"): no replacement (localize.places.sections_of).
+    section_km: float = 30.0
+    section_share: float = 0.9
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,9 @@ class LocalizeConfig:
     # and a city more than three times larger or smaller in rank comes only when every one inside is taken.
     capital_prior: float = -10.0
     out_of_rank_prior: float = -5.0
+    # A city of the next band up or down (issue #28: "within one band"): less likely than one of the same band,
+    # but the draw spreads over more cities than a band of four holds (benchmarks/naturalness.py, variety).
+    next_band_prior: float = -1.0
     # A city written with its region ("Boston, Massachusetts") comes from another region only when every city
     # of the one that fits is taken.
     out_of_region_prior: float = -20.0
@@ -69,6 +76,11 @@ class LocalizeConfig:
     jitter_unknown: float = 1.0
     jitter_name: float = 1.0
     jitter_place: float = 0.6
+    # Weights of how well a given name goes with the person's surname, against the frequency prior and the
+    # jitter (names of one community, "Laxmi Ali" rare): by the names' country fingerprints and spelling
+    # (localize.communities), and by their word vectors (benchmarks/naturalness.py, name pairs).
+    community_weight: float = 5.0
+    community_vector_weight: float = 5.0
     places: PlaceSizes = field(default_factory=PlaceSizes)
     # Vectors files are frequency-sorted; replacements come from the most frequent words only, which
     # keeps search fast and avoids rare junk tokens.
