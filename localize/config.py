@@ -63,9 +63,6 @@ class LocalizeConfig:
     # and a city more than three times larger or smaller in rank comes only when every one inside is taken.
     capital_prior: float = -10.0
     out_of_rank_prior: float = -5.0
-    # A city of the next band up or down (issue #28: "within one band"): less likely than one of the same band,
-    # but the draw spreads over more cities than a band of four holds (benchmarks/naturalness.py, variety).
-    next_band_prior: float = -1.0
     # A city written with its region ("Boston, Massachusetts") comes from another region only when every city
     # of the one that fits is taken.
     out_of_region_prior: float = -20.0

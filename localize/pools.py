@@ -54,8 +54,6 @@ def surnames_that_name_no_place(code: str, sizes: PlaceSizes = places.SIZES) -> 
 # The bands a city's population rank falls in (1, 2-5, 6-20, 21-100, 101-500, >500): a city becomes one of the
 # same band, the largest the largest, a regional centre a regional centre (benchmarks/naturalness.py).
 RANK_BANDS = (1, 5, 20, 100, 500)
-# The first bands (1, 2-5, 6-20): every city in them is one a reader of the country knows.
-BIG_BANDS = 3
 # Words that make a GeoNames "city" a feature or a site, not a town a reader knows as one: "River Atuwara".
 FEATURE_WORDS = frozenset(
     {"river", "lake", "mount", "mountain", "island", "islands", "forest", "desert", "bay", "creek"}
@@ -119,17 +117,13 @@ def _town_ranks(code: str, sizes: PlaceSizes) -> dict[str, int]:
 def city_prior(cities: tuple[Place, ...], place: Place, config: LocalizeConfig) -> np.ndarray:
     """Prior for a city of about the same rank in its country: New York (1st) -> the largest, Kansas City (~40th)
     -> one between the 21st and the 100th (``RANK_BANDS``); the analogy decides within that band. 1 at the same
-    rank, falling to 0 at a factor of 3 apart; ``next_band_prior`` in the next band up or down among the
-    ``BIG_BANDS`` (Chicago, 3rd, may become the 6th: both read as big cities, and the 2-5 band alone would give
-    every second city of the world one of four names), ``out_of_rank_prior`` per band apart otherwise; a capital only
+    rank, falling to 0 at a factor of 3 apart, ``out_of_rank_prior`` per band apart out of the band; a capital only
     for a capital, and for the largest city where it is the largest (Tokyo, Berlin)."""
     rank = source_rank(place, config.places)
     ranks = np.array([c.rank for c in cities], dtype=np.float32)
     distance = np.minimum(np.abs(np.log1p(ranks) - math.log1p(rank)) / math.log(3), 1.0)
     gap = np.abs(np.array([rank_band(c.rank) for c in cities]) - rank_band(rank))
-    big = np.maximum(np.array([rank_band(c.rank) for c in cities]), rank_band(rank)) < BIG_BANDS
-    apart = np.where((gap == 1) & big, config.next_band_prior, config.out_of_rank_prior * gap)
-    prior = np.where(gap == 0, 1.0 - distance, apart - distance).astype(np.float32)
+    prior = np.where(gap == 0, 1.0 - distance, config.out_of_rank_prior * gap - distance).astype(np.float32)
     prior[[c.capital and not (c.rank == 0 and rank == 0) for c in cities]] = config.capital_prior
     return prior
 
