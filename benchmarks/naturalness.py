@@ -219,13 +219,12 @@ def fingerprint_scorer(code: str):
     pools = name_data.load_pools()[code]
     if not getattr(pools, "community", None):  # main before issue #28's communities: no data
         return None
-    from localize import communities
     given = {n.lower(): n for n in pools.community.get("given", {})}
     surname = {n.lower(): n for n in pools.community.get("surname", {})}
 
     def row(word: str, role: str):
         table = given if role == "given" else surname
-        return communities.row_of(code, role, table[word]) if word in table else None
+        return pools.community_row(role, table[word]) if word in table else None
 
     return row
 

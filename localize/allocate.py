@@ -401,8 +401,8 @@ class Allocator:
         if partner is None:
             return out
         code, config = self.target.code, self.config
-        at = communities.row_of(code, *partner)
-        rows = communities.rows_of(code, role, pool.names) if at is not None else None
+        at = self.name_pools.community_row(*partner)
+        rows = self.name_pools.community_rows(role, pool.names) if at is not None else None
         if config.community_weight and rows is not None and at is not None:
             out += config.community_weight * communities.compatibility(rows, at)
         partner_vector = self.ranker.vector([partner[1]])

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Mapping, Sequence
-from functools import cache
 
 import numpy as np
 
@@ -45,7 +44,8 @@ def coordinates(fingerprints: Sequence[Mapping[str, float]], names: Sequence[str
     at_home = np.array([_home_share(fingerprint, home) for fingerprint in fingerprints])
     blocks.append(_principal(_trigram_matrix(names), SPELLING_DIMENSIONS) * at_home[:, None])
     weights = (1.0, SPELLING_WEIGHT)
-    blocks = [w * b / (float(np.median(np.linalg.norm(b, axis=1))) or 1.0) for w, b in zip(weights, blocks, strict=True)]
+    typical = [float(np.median(np.linalg.norm(block, axis=1))) or 1.0 for block in blocks]
+    blocks = [w * block / t for w, block, t in zip(weights, blocks, typical, strict=True)]
     joined = np.hstack(blocks)
     largest = float(np.abs(joined).max()) or 1.0
     return np.rint(joined / largest * SCALE).astype(np.int8)
@@ -139,30 +139,3 @@ def unit_rows(rows: np.ndarray) -> np.ndarray:
 def compatibility(candidates: np.ndarray, partner: np.ndarray) -> np.ndarray:
     """How well each candidate (rows of ``unit_rows``) goes with ``partner`` (one such row): -1 .. 1."""
     return candidates @ partner
-
-
-@cache
-def _table(code: str, role: str) -> dict[str, np.ndarray]:
-    """Name -> its ``unit_rows`` row, for one country and role ("given" or "surname")."""
-    from localize.names import load_pools
-
-    pools = load_pools().get(code)
-    found = pools.community.get(role, {}) if pools is not None else {}
-    if not found:
-        return {}
-    rows = unit_rows(np.array(list(found.values()), dtype=np.float32))
-    return dict(zip(found, rows, strict=True))
-
-
-def row_of(code: str, role: str, name: str) -> np.ndarray | None:
-    """A name's row in its country's community space, or None where the data lacks it."""
-    return _table(code, role).get(name)
-
-
-def rows_of(code: str, role: str, names: Sequence[str]) -> np.ndarray | None:
-    """One row per name (zeros where unknown), or None where the country has no community data."""
-    table = _table(code, role)
-    if not table:
-        return None
-    zero = np.zeros_like(next(iter(table.values())))
-    return np.stack([table.get(name, zero) for name in names])

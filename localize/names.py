@@ -19,8 +19,10 @@ import sys
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
+
+import numpy as np
 
 DATA = Path(__file__).resolve().parent / "data" / "names.json.gz"
 GENDERS = ("male", "female")
@@ -38,6 +40,28 @@ class NamePools:
     surname: tuple[str, ...]
     # Coordinates of each name among the country's names (localize.communities), by role: "given", "surname".
     community: Mapping[str, Mapping[str, tuple[int, ...]]] = field(default_factory=dict, compare=False, hash=False)
+
+    def community_row(self, role: str, name: str) -> np.ndarray | None:
+        """A name's row in the country's community space (``communities.unit_rows``), or None where unknown."""
+        return self._community_rows.get(role, {}).get(name)
+
+    def community_rows(self, role: str, names: Sequence[str]) -> np.ndarray | None:
+        """One row per name (zeros where unknown), or None where the country has no community data."""
+        table = self._community_rows.get(role)
+        if not table:
+            return None
+        zero = np.zeros_like(next(iter(table.values())))
+        return np.stack([table.get(name, zero) for name in names])
+
+    @cached_property
+    def _community_rows(self) -> dict[str, dict[str, np.ndarray]]:
+        from localize.communities import unit_rows
+
+        out = {}
+        for role, found in self.community.items():
+            if found:
+                out[role] = dict(zip(found, unit_rows(np.array(list(found.values()))), strict=True))
+        return out
 
     def first(self, gender: str | None) -> tuple[str, ...]:
         """First names of ``gender`` (both genders, alternating, when it is unknown)."""

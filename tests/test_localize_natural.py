@@ -32,8 +32,8 @@ def code(target: str) -> str:
 
 
 def compat(target: str, given_name: str, surname: str) -> float | None:
-    g = communities.row_of(code(target), "given", given_name)
-    s = communities.row_of(code(target), "surname", surname)
+    pools = name_data.load_pools()[code(target)]
+    g, s = pools.community_row("given", given_name), pools.community_row("surname", surname)
     return None if g is None or s is None else float(communities.compatibility(g[None, :], s)[0])
 
 
