@@ -5,8 +5,11 @@ The pools are derived ahead of time from ``names-dataset`` (first and last names
 gender, from 730M public profiles), which takes 12 s and 1.9 GB to load: too heavy for the app. The derived file
 ``data/names.json.gz`` ships with the package; ``python -m localize.names`` rebuilds it (``pip install
 names-dataset`` first). Each first name must also have that gender in ``gender-guesser``'s curated dictionary
-(or be unknown to it and near-certain in names-dataset), which drops the data's noise ("Md", "Lovely", "Itz").
-Countries names-dataset lacks (Vietnam) come from ``Faker``'s locale lists.
+(or be unknown to it and near-certain in names-dataset), which drops the data's noise ("Md", "Lovely", "Itz");
+surnames are cleaned of truncations, misspellings and given names (``clean_surnames``). 500 first names per gender
+and 1,500 surnames per country, and each name's coordinates among the country's names (``localize.communities``:
+which given names and surnames go together). Countries names-dataset lacks (Vietnam) come from ``Faker``'s locale
+lists, with no community data.
 """
 
 from __future__ import annotations

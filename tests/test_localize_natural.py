@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from localize import Localizer, Policy, communities, places
+from localize import Localizer, Policy, communities, places, restore
 from localize import names as name_data
 from localize.countries import find_country
 from localize.names import clean_surnames
@@ -87,6 +87,35 @@ def test_a_second_emma_keeps_her_name_and_the_surname_follows_her(loc: Localizer
     result = loc.rewrite(text, ents(text, ("PER", "Emma Thompson"), ("PER", "Emma Watson")), target="India")
     first, second = (r.replacement.split() for r in result.replacements)
     assert first[0] == second[0] and first[-1] != second[-1], (first, second)
+
+
+WORD = st.from_regex(r"[A-Z][a-z]{3,9}", fullmatch=True)
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    st.lists(WORD, min_size=4, max_size=4, unique=True),
+    st.sampled_from(["Jack", "Liam", "Anna", "Emily", "Olivia"]),  # "Noah" alone reads as a surname (Cameroon)
+    st.sampled_from(MIXED + ["Japan", "Germany"]),
+)
+def test_families_stay_one_family_and_the_rewrite_restores(
+    loc: Localizer, words: list[str], son: str, target: str
+) -> None:
+    """Any two spouses keep one new surname, a relative's lone first name stays a first name of the target,
+    another person gets another surname, and restore gives the text back byte for byte."""
+    a, b, surname, other = words
+    text = f"{a} {surname} and {b} {surname} met {a} {other}; later their son {son} called."
+    items = [("PER", f"{a} {surname}"), ("PER", f"{b} {surname}"), ("PER", f"{a} {other}"), ("PER", son)]
+    result = loc.rewrite(text, ents(text, *items), target=target, source="USA")
+    new = [r.replacement.split() for r in result.replacements]
+    family_first = find_country(target).family_name_first
+    surnames = [n[0] if family_first else n[-1] for n in new[:3]]
+    givens = [n[-1] if family_first else n[0] for n in new[:3]]
+    assert surnames[0] == surnames[1] != surnames[2], new
+    assert givens[0] == givens[2], new  # one original given name, one replacement in a text
+    pools = name_data.load_pools()[code(target)]
+    assert new[3][0] in {*pools.male, *pools.female}, new
+    assert restore(result.text, result.mapping) == text
 
 
 def test_the_draw_is_the_same_every_run(loc: Localizer) -> None:
