@@ -41,8 +41,21 @@ class NamePools:
     male: tuple[str, ...]
     female: tuple[str, ...]
     surname: tuple[str, ...]
-    # Coordinates of each name among the country's names (localize.communities), by role: "given", "surname".
-    community: Mapping[str, Mapping[str, tuple[int, ...]]] = field(default_factory=dict, compare=False, hash=False)
+    # Each name's coordinates among the country's names (localize.communities), as shipped: role -> base64 int8
+    # rows in ``stored``'s order of that role, and their width. Decoded on first use (start-up stays fast).
+    encoded: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
+    stored: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False, hash=False)
+    width: int = 0
+
+    @cached_property
+    def community(self) -> dict[str, dict[str, np.ndarray]]:
+        """Role ("given", "surname") -> name -> its integer coordinates; empty without community data."""
+        from localize.communities import decode
+
+        return {
+            role: dict(zip(self.stored[role], decode(text, self.width), strict=True))
+            for role, text in self.encoded.items()
+        }
 
     def community_row(self, role: str, name: str) -> np.ndarray | None:
         """A name's row in the country's community space (``communities.unit_rows``), or None where unknown."""
@@ -87,20 +100,15 @@ def load_pools() -> dict[str, NamePools]:
 
     community = data.get("community", {})
 
-    def roles(code: str) -> dict[str, dict[str, tuple[int, ...]]]:
-        from localize.communities import decode
+    def pools(code: str, lists: dict[str, list[str]]) -> NamePools:
+        stored = {"given": tuple(given_names(lists)), "surname": tuple(lists["surname"])}
+        encoded = community.get(code) or {}
+        width = data.get("community_dimensions", 0)
+        return NamePools(
+            tuple(lists["male"]), tuple(lists["female"]), surnames(code, lists["surname"]), encoded, stored, width
+        )
 
-        found, lists = community.get(code) or {}, data["countries"][code]
-        if not found:
-            return {}
-        order = {"given": given_names(lists), "surname": lists["surname"]}
-        width = data["community_dimensions"]
-        return {role: dict(zip(order[role], map(tuple, decode(found[role], width)), strict=True)) for role in order}
-
-    return {
-        code: NamePools(tuple(lists["male"]), tuple(lists["female"]), surnames(code, lists["surname"]), roles(code))
-        for code, lists in data["countries"].items()
-    }
+    return {code: pools(code, lists) for code, lists in data["countries"].items()}
 
 
 @cache
