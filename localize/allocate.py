@@ -62,6 +62,7 @@ class Ranker:
         self.pools = cache(self._pool)
         self._centres: dict[str, np.ndarray] = {}
         self._centred: dict[str, np.ndarray] = {}
+        self._community: dict[str, np.ndarray | None] = {}
 
     def name_centre(self, code: str) -> np.ndarray:
         """The mean unit vector of a country's given names and surnames that the vocabulary knows."""
@@ -71,6 +72,12 @@ class Ranker:
             known = [row for row in found if row is not None]
             self._centres[code] = np.mean(known, axis=0) if known else np.zeros(self.index.kv.vector_size)
         return self._centres[code]
+
+    def community_rows(self, name_pools: names.NamePools, role: str, pool: Pool) -> np.ndarray | None:
+        """The community rows of a pool's names (``NamePools.community_rows``), once per pool."""
+        if pool.label not in self._community:
+            self._community[pool.label] = name_pools.community_rows(role, pool.names)
+        return self._community[pool.label]
 
     def centred(self, pool: Pool, centre: np.ndarray) -> np.ndarray:
         """A pool's vectors less ``centre``, of unit length (zero rows, unknown to the vocabulary, stay zero)."""
@@ -402,7 +409,7 @@ class Allocator:
             return out
         code, config = self.target.code, self.config
         at = self.name_pools.community_row(*partner)
-        rows = self.name_pools.community_rows(role, pool.names) if at is not None else None
+        rows = self.ranker.community_rows(self.name_pools, role, pool) if at is not None else None
         if config.community_weight and rows is not None and at is not None:
             out += config.community_weight * communities.compatibility(rows, at)
         partner_vector = self.ranker.vector([partner[1]])
