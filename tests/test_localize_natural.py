@@ -217,3 +217,26 @@ def test_no_city_keeps_an_administrative_suffix(country: str) -> None:
     names = [c.name for c in places.cities_of(country)]
     assert "Nishitokyo" in names or country == "KR"
     assert not [n for n in names if n.endswith(places.MUNICIPAL_SUFFIXES + places.SECTION_SUFFIXES)]
+
+
+# --- the community coordinates ---------------------------------------------------------------------------
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.integers(-127, 127), min_size=0, max_size=60).map(lambda v: v[: len(v) - len(v) % 10]))
+def test_coordinates_survive_the_shipped_encoding(values: list[int]) -> None:
+    rows = np.array(values, dtype=np.int8).reshape(-1, communities.DIMENSIONS)
+    assert np.array_equal(communities.decode(communities.encode(rows)), rows)
+
+
+def test_names_of_one_diaspora_or_one_spelling_come_out_together() -> None:
+    """Toy fingerprints: two communities with a diaspora each and one borne at home only, told by its spelling."""
+    fingerprints = [{"NG": 0.5, "SA": 0.5}, {"NG": 0.5, "SA": 0.4, "SD": 0.1}, {"NG": 0.4, "GB": 0.6}]
+    fingerprints += [{"NG": 0.5, "GB": 0.4, "US": 0.1}, {"NG": 1.0}, {"NG": 0.99, "GB": 0.01}]
+    names = ["Abdullahi", "Abubakar", "Abigail", "Matthew", "Adeyemi", "Adebayo"]
+    rows = communities.unit_rows(communities.coordinates(fingerprints, names, "NG"))
+    score = rows @ rows.T
+    for a, b, c in ((0, 1, 2), (2, 3, 0), (4, 5, 0)):
+        assert score[a, b] > score[a, c], (names[a], names[b], names[c], score)
+    again = communities.coordinates(fingerprints, names, "NG")
+    assert np.array_equal(again, communities.coordinates(fingerprints, names, "NG"))  # the same on every build
