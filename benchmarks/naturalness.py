@@ -3,6 +3,7 @@ the CoNLL++ test documents plus generated "City, State" and "from City to City" 
 
     python benchmarks/naturalness.py [--data DIR] [--targets India,Japan,Brazil,Germany,Nigeria,Mexico]
                                      [--source USA] [--docs N] [--pairs N]
+                                     [--set FIELD=VALUE ...]
 
 Figures per target:
 - city-region coherent: generated "X, Y" pairs (a US city and its state) whose replacements are a city and the
@@ -17,9 +18,19 @@ Figures per target:
   Ishikawa") as the region;
 - variety: distinct replacements / distinct originals over all documents, for first names, surnames, cities;
 - rank in band, capital a band: the same with capitals a band of their own (a capital becomes the capital);
+- rank within one band: the replacement's band is the original's or the next one up or down (the issue's
+  wording: "within one band of the original's");
 - same/nested places: documents where two different cities get the same replacement or one inside the other
   (same name, one name containing the other's words, or a GeoNames district of the other); a region holding the
   city written with it is no fault;
+- name pairs go together: for the full names of the documents, how often a chosen given name and surname go
+  together better than the given names and surnames of two different chosen names (the same names, paired at
+  random): the AUC of a pair score over chosen pairs against every cross pair (0.5 = as random pairs, 1 = always
+  better), by two signals: "vectors", the cosine of the two words' GloVe vectors centred on the mean of the
+  target's names (a signal the localizer does not choose by), and "fingerprint", the compatibility of the two
+  names' country fingerprints in names-dataset (localize.communities, the one it chooses by);
+- replacements per original: distinct replacements of one original over all documents (1.00 where every
+  original always gets the same; a given name chosen by its surname's community may differ between families);
 - the no-regression figures of benchmarks/localize_quality.py (common.localize_figures: places and names in
   target, gender, repeats, consistency), without its tagger.
 """
@@ -27,6 +38,7 @@ Figures per target:
 from __future__ import annotations
 
 import csv
+import dataclasses
 import importlib.util
 import sys
 import time
@@ -37,7 +49,7 @@ from pathlib import Path
 from common import benchmark_parser, labelled_documents, localize_figures, print_header  # benchmarks/ on sys.path
 
 from conll import render
-from localize import Localizer, RewriteResult, places, pools
+from localize import LocalizeConfig, Localizer, RewriteResult, places, pools
 from localize import names as name_data
 from localize.countries import find_country, normalize, plain
 
@@ -173,6 +185,77 @@ def person_words(result: RewriteResult, family_first: bool) -> list[tuple[str, s
     return [(role, a, b) for role, a, b in out if len(a.rstrip(".")) > 1]
 
 
+def name_pairs(result: RewriteResult, family_first: bool) -> list[tuple[str, str]]:
+    """(new given name, new surname) of each full name of a rewrite, lower case."""
+    out = []
+    for r in result.replacements:
+        if r.entity_group == "PER" and r.replacement and r.kind == "full name":
+            new = r.replacement.split()
+            if len(new) >= 2 and len(new) == len(r.original.split()):
+                given, surname = (new[1], new[0]) if family_first else (new[0], new[-1])
+                out.append((given.lower(), surname.lower()))
+    return out
+
+
+def vector_scorer(kv, code: str):
+    """Pair score by the GloVe cosine of the two words, centred on the mean of the target's names."""
+    import numpy as np
+
+    pools = name_data.load_pools()[code]
+    known = [n.lower() for n in (*pools.male, *pools.female, *pools.surname) if n.lower() in kv.key_to_index]
+    mean = np.mean([kv[n] / np.linalg.norm(kv[n]) for n in known], axis=0)
+
+    def row(word: str):
+        if word not in kv.key_to_index:
+            return None
+        centred = kv[word] / np.linalg.norm(kv[word]) - mean
+        return centred / (np.linalg.norm(centred) or 1.0)
+
+    return row
+
+
+def fingerprint_scorer(code: str):
+    """Pair score by localize.communities (None without community data for the target)."""
+    pools = name_data.load_pools()[code]
+    if not getattr(pools, "community", None):  # main before issue #28's communities: no data
+        return None
+    given = {n.lower(): n for n in pools.community.get("given", {})}
+    surname = {n.lower(): n for n in pools.community.get("surname", {})}
+
+    def row(word: str, role: str):
+        table = given if role == "given" else surname
+        return pools.community_row(role, table[word]) if word in table else None
+
+    return row
+
+
+def pair_auc(pairs: list[tuple[str, str]], given_row, surname_row) -> tuple[float, int] | None:
+    """AUC of score(chosen pair) against score(given name of one pair, surname of another), and the pairs used."""
+    import numpy as np
+
+    rows = [(given_row(g), surname_row(s)) for g, s in dict.fromkeys(pairs)]
+    rows = [(g, s) for g, s in rows if g is not None and s is not None]
+    if len(rows) < 2:
+        return None
+    scores = np.stack([g for g, _ in rows]) @ np.stack([s for _, s in rows]).T
+    chosen = np.diag(scores)[:, None]
+    others = ~np.eye(len(rows), dtype=bool)
+    wins = (chosen > scores) + 0.5 * (chosen == scores)
+    return float(wins[others].mean()), len(rows)
+
+
+def pair_figures(results: list[RewriteResult], code: str, kv) -> dict[str, str]:
+    family_first = find_country(code) is not None and find_country(code).family_name_first
+    pairs = [pair for res in results for pair in name_pairs(res, family_first)]
+    vector = vector_scorer(kv, code)
+    found = {"vectors": pair_auc(pairs, vector, vector)}
+    fingerprint = fingerprint_scorer(code)
+    if fingerprint is not None:
+        found["fingerprint"] = pair_auc(pairs, lambda w: fingerprint(w, "given"), lambda w: fingerprint(w, "surname"))
+    shown = [f"{name} {auc:.2f} of {n}" for name, value in found.items() if value for auc, n in [value]]
+    return {"name pairs go together (AUC)": ", ".join(shown) or "-"}
+
+
 def naturalness(results: list[RewriteResult], generated_results: list[RewriteResult], code: str) -> dict[str, str]:
     coherent = pairs = 0
     for res in generated_results:
@@ -183,8 +266,9 @@ def naturalness(results: list[RewriteResult], generated_results: list[RewriteRes
         new_city, new_region = city.replacement or city.original, region.replacement or region.original
         coherent += normalize(plain(new_region)) == geocoded_region(new_city, code)
     odd_small = 0
-    in_band = in_band_capitals = banded = big = big_small = odd = moved_places = 0
+    in_band = in_band_capitals = near_band = banded = big = big_small = odd = moved_places = 0
     distinct: dict[str, tuple[set[str], set[str]]] = {k: (set(), set()) for k in ("first name", "surname", "city")}
+    got: dict[str, defaultdict[str, set[str]]] = {k: defaultdict(set) for k in distinct}
     nested_docs = 0
     known = name_data.load_pools().get(code)
     person = {n.lower() for n in (*known.male, *known.female, *known.surname)} if known else set()
@@ -210,9 +294,11 @@ def naturalness(results: list[RewriteResult], generated_results: list[RewriteRes
                 continue
             distinct["city"][0].add(normalize(r.original))
             distinct["city"][1].add(normalize(r.replacement))
+            got["city"][normalize(r.original)].add(normalize(r.replacement))
             banded += 1
             same_band = band(pools.source_rank(old)) == band(new.rank)
             in_band += same_band
+            near_band += abs(band(pools.source_rank(old)) - band(new.rank)) <= 1
             in_band_capitals += new.capital if old.capital else same_band
             if old.population >= 500_000:
                 big += 1
@@ -223,15 +309,21 @@ def naturalness(results: list[RewriteResult], generated_results: list[RewriteRes
             for role, a, b in person_words(res, family_first):
                 distinct[role][0].add(a)
                 distinct[role][1].add(b)
+                got[role][a].add(b)
     variety = " / ".join(f"{len(new) / len(old):.2f}" if old else "-" for old, new in (distinct[k] for k in distinct))
+    per_original = " / ".join(
+        f"{sum(map(len, by.values())) / len(by):.2f}" if by else "-" for by in (got[k] for k in distinct)
+    )
     return {
         "city-region coherent": _share(coherent, pairs),
         "rank in band": _share(in_band, banded),
         "rank in band, capital a band": _share(in_band_capitals, banded),
+        "rank within one band": _share(near_band, banded),
         "big -> small": _share(big_small, big),
         "reads as person/country": _share(odd, moved_places),
         "  the same, cities of 100k+ apart": _share(odd_small, moved_places),
         "variety first/surname/city": variety,
+        "  replacements per original": per_original,
         "docs with same/nested places": f"{nested_docs} of {len(results) + len(generated_results)}",
     }
 
@@ -246,6 +338,13 @@ def main() -> int:
     parser.add_argument("--source", default="USA")
     parser.add_argument("--docs", type=int, default=0, help="first N CoNLL++ test documents only (0 = all)")
     parser.add_argument("--pairs", type=int, default=100, help="generated 'City, Region' sentences")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="a LocalizeConfig number for this run, e.g. community_weight=0 (no communities); repeatable",
+    )
     args = parser.parse_args()
     rendered = [render(document) for document in labelled_documents(args.data, "test")[: args.docs or None]]
     docs = [(doc.text, doc.entities()) for doc in rendered]
@@ -253,8 +352,10 @@ def main() -> int:
     extra = generated(source.code, args.pairs)
     print_header("naturalness")
     print(f"{len(docs)} CoNLL++ test documents, {sum(len(e) for _, e in docs)} gold entities; {len(extra)} generated")
-    print(f"sentences; source {args.source}")
-    localizer = Localizer.load()
+    print(f"sentences; source {args.source}" + (f"; {', '.join(args.set)}" if args.set else ""))
+    settings = dict(item.split("=", 1) for item in args.set)
+    config = dataclasses.replace(LocalizeConfig(), **{key: float(value) for key, value in settings.items()})
+    localizer = Localizer.load(config=config)
     for target in args.targets.split(","):
         country = find_country(target)
         start = time.perf_counter()
@@ -262,6 +363,7 @@ def main() -> int:
         made = [localizer.rewrite(text, entities, target, args.source) for text, entities in extra]
         seconds = time.perf_counter() - start
         values = naturalness(results, made, country.code)
+        values.update(pair_figures(results, country.code, localizer.index.kv))
         values.update(localize_figures(results, country.code))
         print(f"\n## {target} ({country.code}), {seconds:.1f} s")
         for key, value in values.items():

@@ -17,7 +17,7 @@ from functools import cache
 
 import numpy as np
 
-from localize import names, places, pools
+from localize import communities, names, places, pools
 from localize.config import LocalizeConfig
 from localize.countries import Country, country, normalize
 from localize.grounded import INITIAL, PARTICLES, Analogy, Around, Fixed, FullName, OneName, ToPlace
@@ -60,6 +60,34 @@ class Ranker:
         self.index = index
         self.config = config
         self.pools = cache(self._pool)
+        self._centres: dict[str, np.ndarray] = {}
+        self._centred: dict[str, np.ndarray] = {}
+        self._community: dict[str, np.ndarray | None] = {}
+
+    def name_centre(self, code: str) -> np.ndarray:
+        """The mean unit vector of a country's given names and surnames that the vocabulary knows."""
+        if code not in self._centres:
+            pools = names.load_pools()[code]
+            found = [self.vector([name]) for name in (*pools.male, *pools.female, *pools.surname)]
+            known = [row for row in found if row is not None]
+            self._centres[code] = np.mean(known, axis=0) if known else np.zeros(self.index.kv.vector_size)
+        return self._centres[code]
+
+    def community_rows(self, name_pools: names.NamePools, role: str, pool: Pool) -> np.ndarray | None:
+        """The community rows of a pool's names (``NamePools.community_rows``), once per pool."""
+        if pool.label not in self._community:
+            self._community[pool.label] = name_pools.community_rows(role, pool.names)
+        return self._community[pool.label]
+
+    def centred(self, pool: Pool, centre: np.ndarray) -> np.ndarray:
+        """A pool's vectors less ``centre``, of unit length (zero rows, unknown to the vocabulary, stay zero)."""
+        if pool.label not in self._centred:
+            known = np.any(pool.vectors != 0, axis=1, keepdims=True)
+            rows = np.where(known, pool.vectors - centre, 0.0)
+            self._centred[pool.label] = (rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-9)).astype(
+                np.float32
+            )
+        return self._centred[pool.label]
 
     def vector(self, words: Sequence[str]) -> np.ndarray | None:
         """Mean unit vector of the words the vocabulary knows ("New York" -> new + york), or None."""
@@ -123,6 +151,8 @@ class Allocator:
         self.used: dict[str, set[str]] = {"place": set(), "name": set(), "organisation": set()}
         self.name_pools = names.load_pools().get(target.code)
         self.pseudonymous = pseudonymous  # no capital for a capital; no original of the text becomes a replacement
+        self.families: list[tuple[int, int, str]] = []  # (start, end, new surname) of the text's people
+        self.near: Mention | None = None  # the mention being allocated
 
     def allocate(self, decisions: Sequence[tuple[Mention, Decision]], fixed: EntityMap | None = None) -> EntityMap:
         """Fill the map: an original ``fixed`` already maps is reused as it is, and its replacement is never
@@ -131,13 +161,35 @@ class Allocator:
             self._reserve(fixed)
         if self.pseudonymous:
             self._reserve_originals([mention for mention, _ in decisions])
-        for mention, decision in decisions:
-            group, surface = mention.entity_group, mention.text
-            if self.map.get(group, surface) is not None:
-                continue
-            given = fixed.get(group, surface) if fixed is not None else None
-            self.map.put(group, surface, given or self._entry(surface, decision))
+        entries: dict[tuple[str, str], Entry] = {}
+        # A lone first name ("her son Jack") comes last: it takes the community of the family nearest to it.
+        for later in (False, True):
+            for mention, decision in decisions:
+                key = (mention.entity_group, mention.text)
+                if key in entries or _lone_first_name(decision) != later:
+                    continue
+                given = fixed.get(*key) if fixed is not None else None
+                self.near = mention
+                entries[key] = given or self._entry(mention.text, decision)
+                self._note_family(mention, entries[key], decision)
+        for mention, _ in decisions:
+            if self.map.get(mention.entity_group, mention.text) is None:
+                self.map.put(mention.entity_group, mention.text, entries[(mention.entity_group, mention.text)])
         return self.map
+
+    def _note_family(self, mention: Mention, entry: Entry, decision: Decision) -> None:
+        """Where a surname of the text went, for the lone first names near it."""
+        surname = entry.parts.get("surname") if isinstance(decision, Move) else None
+        if surname:
+            self.families.append((mention.start, mention.end, next(iter(surname.values()))))
+
+    def _family_near(self) -> tuple[str, str] | None:
+        """("surname", the new surname) of the person nearest the mention being allocated, if any."""
+        if not self.families or self.near is None:
+            return None
+        start, end = self.near.start, self.near.end
+        nearest = min(self.families, key=lambda f: max(f[0] - end, start - f[1], 0))
+        return "surname", nearest[2]
 
     def _reserve(self, fixed: EntityMap) -> None:
         for group, by_original in fixed.entries.items():
@@ -286,8 +338,18 @@ class Allocator:
     # --- people -------------------------------------------------------------------------------------
 
     def full_name(self, request: FullName) -> Pick:
-        new_given = [self._given(word, request.gender) for word in request.given]
-        new_family = [self._surname(" ".join(request.family))] if request.family else []
+        """Surname first, then given names of its community; where the given name already has its replacement
+        in this text (a second "Emma"), the surname follows the given name's community instead."""
+        firsts = [w for w in request.given if not INITIAL.match(w)]
+        given_first = bool(firsts) and ("first name", firsts[0].lower()) in self.memo
+        if request.family and given_first and ("surname", normalize(" ".join(request.family))) not in self.memo:
+            new_given = [self._given(word, request.gender) for word in request.given]
+            partner = ("given", next(p.text for p in new_given if p.kind != "initial"))
+            new_family = [self._surname(" ".join(request.family), partner)]
+        else:
+            new_family = [self._surname(" ".join(request.family))] if request.family else []
+            partner = ("surname", new_family[0].text) if new_family else None
+            new_given = [self._given(word, request.gender, partner) for word in request.given]
         parts = new_family + new_given if request.family_first else new_given + new_family
         alternatives = [
             " ".join(p.alternatives[i] if i < len(p.alternatives) else p.text for p in parts)
@@ -305,12 +367,15 @@ class Allocator:
 
     def one_name(self, request: OneName) -> Pick:
         word = request.word
-        picked = self._given(word, request.gender) if request.role == "first" else self._surname(word)
+        if request.role == "first":
+            picked = self._given(word, request.gender, self._family_near())
+        else:
+            picked = self._surname(word)
         role, key = ("first name", word.lower()) if request.role == "first" else ("surname", normalize(word))
         parts = {role: {key: picked.text}} if picked.kind != "initial" else {}
         return replace(picked, text=match_casing(word, picked.text, False), follows=request.follows, parts=parts)
 
-    def _given(self, word: str, gender: str | None) -> Pick:
+    def _given(self, word: str, gender: str | None, partner: tuple[str, str] | None = None) -> Pick:
         if INITIAL.match(word):  # an initial ("John F. Kennedy") stays an initial
             return Pick(word, "initial", "kept")
         key = ("first name", word.lower())
@@ -318,10 +383,11 @@ class Allocator:
             pool_names = pools.part_of(self.config, self.name_pools.first(gender))
             label = f"{gender or 'either-gender'} first names of {self.target.name} ({len(pool_names)}, names-dataset)"
             pool = self.ranker.pools(label, pool_names, pools.frequency_prior(len(pool_names)))
-            self.memo[key] = self._pick(pool, [word], "first name", "name")
+            prior = pool.prior + self._community(pool, "given", partner)
+            self.memo[key] = self._pick(pool, [word], "first name", "name", prior)
         return self.memo[key]
 
-    def _surname(self, surname: str) -> Pick:
+    def _surname(self, surname: str, partner: tuple[str, str] | None = None) -> Pick:
         key = ("surname", normalize(surname))
         if key not in self.memo:
             found = pools.surnames_that_name_no_place(self.target.code, self.config.places)
@@ -329,8 +395,28 @@ class Allocator:
             label = f"surnames of {self.target.name} ({len(pool_names)}, names-dataset)"
             pool = self.ranker.pools(label, pool_names, pools.frequency_prior(len(pool_names)))
             words = [w for w in surname.split() if w.lower() not in PARTICLES] or surname.split()
-            self.memo[key] = self._pick(pool, words, "surname", "name")
+            prior = pool.prior + self._community(pool, "surname", partner)
+            self.memo[key] = self._pick(pool, words, "surname", "name", prior)
         return self.memo[key]
+
+    def _community(self, pool: Pool, role: str, partner: tuple[str, str] | None) -> np.ndarray:
+        """How well each candidate goes with ``partner`` ((role, name) of the name already chosen for the person
+        or family): ``community_weight`` times the names' compatibility (``localize.communities``) plus
+        ``community_vector_weight`` times the cosine of their word vectors centred on the country's names; 0
+        without a partner."""
+        out = np.zeros(len(pool.names), dtype=np.float32)
+        if partner is None:
+            return out
+        code, config = self.target.code, self.config
+        at = self.name_pools.community_row(*partner)
+        rows = self.ranker.community_rows(self.name_pools, role, pool) if at is not None else None
+        if config.community_weight and rows is not None and at is not None:
+            out += config.community_weight * communities.compatibility(rows, at)
+        partner_vector = self.ranker.vector([partner[1]])
+        if config.community_vector_weight and partner_vector is not None:
+            centre = self.ranker.name_centre(code)
+            out += config.community_vector_weight * (self.ranker.centred(pool, centre) @ _unit(partner_vector - centre))
+        return out
 
     # --- organisations ------------------------------------------------------------------------------
 
@@ -378,6 +464,14 @@ class Allocator:
         config = self.config
         amount = config.jitter_unknown if unknown else (config.jitter_name if usage == "name" else config.jitter_place)
         return pools.variety(" ".join(words), size, amount, config.seed)
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    return (vector / (np.linalg.norm(vector) or 1.0)).astype(np.float32)
+
+
+def _lone_first_name(decision: Decision) -> bool:
+    return isinstance(decision, Move) and isinstance(decision.request, OneName) and decision.request.role == "first"
 
 
 def _parts(original: str, usage: str) -> list[str]:

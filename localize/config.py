@@ -25,6 +25,10 @@ class PlaceSizes:
     district_km: float = 5.0
     district_km_per_root_million: float = 3.0
     district_ratio: float = 2.0
+    # A place whose name ends with the name of a city this close, and at least section_share its size, is a
+    # section of it ("South Boston"): no replacement (localize.places.sections_of).
+    section_km: float = 30.0
+    section_share: float = 0.9
 
 
 @dataclass(frozen=True)
@@ -65,10 +69,16 @@ class LocalizeConfig:
     # The target's direction dominates an analogy query, so without a jitter every surname would get the one
     # most typical of the target. The jitter is Gumbel noise of this scale on the prior (localize.pools.variety):
     # each original draws its replacement with odds that follow the frequency prior, the same draw every run
-    # (benchmarks/naturalness.py, variety: 0.17 -> 0.59 distinct first names per distinct original, India).
+    # (benchmarks/naturalness.py, variety: 0.17 -> 0.59 distinct first names per distinct original, India; 0.71
+    # with the cleaned pools of 500 first names per gender).
     jitter_unknown: float = 1.0
     jitter_name: float = 1.0
     jitter_place: float = 0.6
+    # Weights of how well a given name goes with the person's surname, against the frequency prior and the
+    # jitter (names of one community, "Laxmi Ali" rare): by the names' country fingerprints and spelling
+    # (localize.communities), and by their word vectors (benchmarks/naturalness.py, name pairs).
+    community_weight: float = 5.0
+    community_vector_weight: float = 5.0
     places: PlaceSizes = field(default_factory=PlaceSizes)
     # An e-mail or web address follows the replaced names written in it (localize.contacts); a name shorter than
     # this only where no letter touches it: "al" or "lee" is inside too many words ("alpha", "sleek").

