@@ -307,7 +307,8 @@ class Allocator:
         inner = self._outcome(Move(None, request.inner))
         if isinstance(inner, Kept):
             return Kept(f"names {request.place.name}, which stays ({inner.reason})")
-        new_words = [*words[:first], *_with_article(words[:first], inner.text).split(), *words[end:]]
+        text = inner.text.upper() if all(word.isupper() for word in words) else inner.text  # "NY RANGERS"
+        new_words = [*words[:first], *_with_article(words[:first], text).split(), *words[end:]]
         if len({word.lower() for word in new_words}) < len(new_words):
             return Kept(f"{inner.text} would repeat a word of the name", kind)
         return Pick(" ".join(new_words), kind, inner.pool, inner.score, why=request.why)

@@ -249,18 +249,35 @@ class Rules:
         if known.kind in organisations.STAYS:
             return Kept(f"{organisations.described(known.kind, '')}, the same in every country ({known.how}): kept",
                         known.kind)  # fmt: skip
-        if known.kind is not None and (known.known is not None or not named_after):
+        # "HARTFORD" in a results table is the team named after the city, not the insurer of that name.
+        company_or_place = (
+            named_after
+            and known.known is not None
+            and known.known.source.startswith("pytickersymbols")
+            and len(words) == 1
+        )
+        if known.kind is not None and (known.known is not None or not named_after) and not company_or_place:
             return self._organisation_of(surface, words, known)
         if named_after:
             # A team or body named after a place ("Barcelona", "NEW YORK") moves only with a place of the source
             # country; a foreign club stays foreign.
-            foreign = facts.source is None or found.place.country != facts.source.code
-            if foreign and not self.pseudonymous:
-                source = facts.source.name if facts.source else "the source country"
-                return Kept(f"named after {found.place.name}, outside {source}: kept")
+            foreign = self._foreign(found.place)
+            if foreign is not None:
+                return Kept(f"named after {found.place.name}, {foreign}: kept")
             decision = self._place(found.place, surface)
             return Move("organisation", decision.request) if isinstance(decision, Move) else decision
+        inside = places.place_inside(words, facts.common, self.config.places) if len(words) > 1 else None
+        foreign = self._foreign(inside[0].place) if inside is not None else None
+        if foreign is not None:  # "Partizan Belgrade", "London Newsroom": a foreign organisation
+            return Kept(f"names {inside[0].place.name}, {foreign}: a foreign organisation, kept")
         return self._by_place_inside(words, None) or self._unplaced(surface, words)
+
+    def _foreign(self, place: Place) -> str | None:
+        """Why an organisation named after (or with) ``place`` is foreign ("outside the United States"), or None."""
+        source = self.facts.source
+        if self.pseudonymous or (source is not None and place.country == source.code):
+            return None
+        return f"outside {with_article(source.name)}" if source is not None else "outside the source country"
 
     def _organisation_of(self, surface: str, words: list[str], known: organisations.Recognized) -> Decision:
         """An organisation of a recognised kind: the target's own of that kind when it is of the source country,
@@ -280,10 +297,28 @@ class Rules:
         if any(organisations.key(o.name) != organisations.key(surface) for o in members):
             return Move(kind, ToOrganisation(surface, kind, known.detail, why))
         none = f"{why}; no other {what.split(' ', 1)[1]} of {with_article(facts.target.name)} in the data"
-        inside = self._by_place_inside(words, kind, known.known is not None)
+        inside = self._by_place_inside(words, kind, known.known is not None) or self._by_full_name(words, known)
         if isinstance(inside, Move) and isinstance(inside.request, Around):
             return Move(kind, replace(inside.request, why=f"{none}: the place in its name moved"))
         return inside or Kept(f"{none}: kept", kind)
+
+    def _by_full_name(self, words: list[str], known: organisations.Recognized) -> Decision | None:
+        """ "NY RANGERS", "LA Lakers": the place of the name the data knows ("New York Rangers"), written before
+        the same last words."""
+        if known.known is None:
+            return None
+        full = known.known.name.split()
+        found = places.place_inside(full, lambda word: False, self.config.places)
+        if found is None or found[1][0] != 0:
+            return None
+        rest = [w.lower() for w in full[found[1][1] :]]
+        if not rest or len(words) <= len(rest) or [w.lower() for w in words[-len(rest) :]] != rest:
+            return None
+        place = found[0].place
+        decision = self._place(place, place.name)
+        if not isinstance(decision, Move):
+            return None
+        return Move(known.kind, Around(tuple(words), (0, len(words) - len(rest)), place, decision.request))
 
     def _by_place_inside(self, words: list[str], kind: Kind | None, known: bool = False) -> Decision | None:
         """The place in the name moves, the rest stays ("Bank of America" -> "Bank of India"); None when there is
