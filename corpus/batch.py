@@ -21,6 +21,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, fields
 from functools import cached_property
+from pathlib import Path
 from typing import Any, Literal
 
 import pyarrow as pa
@@ -69,8 +70,12 @@ class Job:
 
     def __init__(self, config: CorpusConfig):
         self.config = config
-        # --mapping-scope run: the map every row so far added to, the saved one when resuming
-        self.run_map: EntityMap | None = load_run_map(config) if config.mapping_scope == "run" else None
+        # --mapping: the saved map every row starts from
+        self.saved_map: EntityMap | None = load_saved_map(config.mapping) if config.mapping is not None else None
+        # --mapping-scope run: the map every row so far added to (the saved one when resuming, else --mapping's)
+        self.run_map: EntityMap | None = None
+        if config.mapping_scope == "run":
+            self.run_map = load_run_map(config) or self.saved_map
 
     @cached_property
     def tagger(self) -> Any:
@@ -169,14 +174,23 @@ class Job:
         return [None if row.text is None else self._rewrite_one(row, row_entities)
                 for row, row_entities in zip(rows, entities, strict=True)]
 
+    @cached_property
+    def _with_contacts(self) -> Any:
+        """``ner.with_contacts``: the row's e-mail and web addresses and handles follow the names they spell. Imported
+        when first needed, like the tagger (``ner`` loads torch)."""
+        from ner import with_contacts
+
+        return with_contacts
+
     def _rewrite_one(self, row: Outcome, entities: Any) -> RewriteResult | None:
         if not isinstance(entities, list):
             row.fail(f"entities: {entities}" if isinstance(entities, str) else "no entities")
             return None
         wanted, policy = self.config.localize, self.config.policy
         try:
+            entities = self._with_contacts(row.text or "", entities)
             result = self.localizer.rewrite(row.text or "", entities, wanted.target, wanted.source, wanted.types,
-                                            policy=policy, mapping=self.run_map)
+                                            policy=policy, mapping=self.run_map or self.saved_map)
             if self.config.mapping_scope == "run":
                 self.run_map = result.mapping.reusable() if result.mapping is not None else None
             return result
@@ -185,6 +199,14 @@ class Job:
         except Exception as error:  # noqa: BLE001 - malformed entities and the like: reported in the row
             row.fail(f"localize: {first_line(error)}")
             return None
+
+
+def load_saved_map(path: Path) -> EntityMap:
+    """The map of ``--mapping``; a CorpusError in one line when it cannot be read."""
+    try:
+        return EntityMap.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError) as error:  # LocalizeError is a ValueError
+        raise CorpusError(f"cannot read --mapping {path}: {first_line(error)}") from error
 
 
 def load_run_map(config: CorpusConfig) -> EntityMap | None:

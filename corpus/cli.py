@@ -25,10 +25,12 @@ from typing import Any
 
 from conll import ConllError
 from conll.switch import SWITCH_HELP, SWITCH_MODES, switcher
+from corpus.batch import load_saved_map
 from corpus.config import ENGINES, MAPPING_SCOPES, CorpusConfig, CorpusError
 from corpus.labelled import conll_files, rewrite_file
-from localize import MODES, LocalizeConfig, LocalizeError, Localizer, Policy, read_force, read_keep
+from localize import MODES, EntityMap, LocalizeConfig, LocalizeError, Localizer, Policy, read_force, read_keep
 from localize.config import POOL_PARTS
+from localize.countries import find_country, normalize
 from localize.policy import REDACT_FORMAT
 from ner.config import MODEL_HELP, PRECISIONS
 
@@ -55,16 +57,17 @@ def main(argv: list[str] | None = None) -> int:
         localizer = Localizer.load(args.vectors, LocalizeConfig(seed=args.seed, pool_part=args.pool_part))
         types = _types(args.types)
         policy = Policy(args.mode, read_keep(args.keep) if args.keep else ())
-        target = args.target or args.source
+        source = args.source or LocalizeConfig.source
+        target = args.target or source
         if args.mode == "localize" and args.target is None:
             raise LocalizeError("--target is needed for --mode localize (the country the entities move to)")
         if args.switch != "localize" and args.mode != "localize":
             raise LocalizeError("--switch all moves every entity to the target: it goes with --mode localize only")
         rewriter = switcher(localizer, args.switch)
-        for source, destination in list(conll_files(args.input, args.output)):
-            counts = rewrite_file(rewriter, source, destination, target, args.source, types, policy)
+        for path, destination in list(conll_files(args.input, args.output)):
+            counts = rewrite_file(rewriter, path, destination, target, source, types, policy)
             kept = counts["kept"]
-            print(f"{source} -> {destination}: {counts['replaced']} entities replaced, {kept} kept", file=sys.stderr)
+            print(f"{path} -> {destination}: {counts['replaced']} entities replaced, {kept} kept", file=sys.stderr)
     except (LocalizeError, ConllError, FileNotFoundError) as error:
         print(f"corpus: {error}", file=sys.stderr)
         return 2
@@ -110,18 +113,44 @@ def run_job(args: argparse.Namespace) -> int:
 
 def _rewrite_settings(args: argparse.Namespace) -> dict[str, Any]:
     """The localize config, policy and mapping settings of ``rewrite``: pseudonymize and redact stay in the
-    source country, and write each row's mapping unless told otherwise."""
+    source country, and write each row's mapping unless told otherwise. A saved ``--mapping`` gives the mode,
+    target and source that were not named, and must fit those that were."""
+    saved = load_saved_map(args.mapping) if args.mapping else None
+    mode = args.mode or (saved.mode if saved is not None else "localize")
+    target = args.target or (saved.target if saved is not None and mode == "localize" else None)
+    source = args.source or (saved.source if saved is not None else LocalizeConfig.source)
     try:
         keep = read_keep(args.keep) if args.keep else ()
-        policy = Policy(args.mode, keep, read_force(args.force) if args.force else {}, args.redact_format)
-        if args.target is None and args.mode == "localize":
+        policy = Policy(mode, keep, read_force(args.force) if args.force else {}, args.redact_format)
+        if target is None and mode == "localize":
             raise CorpusError("--target is needed for --mode localize (the country the entities move to)")
         types = _types(args.types) if args.types else policy.types(LocalizeConfig.types)
-        config = LocalizeConfig(target=args.target or args.source, source=args.source, types=types, seed=args.seed)
+        config = LocalizeConfig(target=target or source, source=source, types=types, seed=args.seed)
     except LocalizeError as error:
         raise CorpusError(str(error)) from error
-    scope = args.mapping_scope or (None if args.mode == "localize" else "row")
-    return {"localize": config, "policy": policy, "mapping_scope": scope, "mapping_out": args.mapping_out}
+    if saved is not None:
+        _check_fits(saved, mode, config)
+    scope = args.mapping_scope or (None if mode == "localize" else "row")
+    return {"localize": config, "policy": policy, "mapping_scope": scope, "mapping_out": args.mapping_out,
+            "mapping": args.mapping}  # fmt: skip
+
+
+def _check_fits(saved: EntityMap, mode: str, config: LocalizeConfig) -> None:
+    """A saved map is reused only for the mode and countries it was made for (its names belong to them)."""
+    mismatches = [("mode", saved.mode, mode)] if saved.mode != mode else []
+    for what, made, asked in (("source", saved.source, config.source), ("target", saved.target, config.target)):
+        if not _same_place(made, asked):
+            mismatches.append((what, made, asked))
+    for what, made, asked in mismatches[:1]:
+        raise CorpusError(f"--mapping was made for {what} {made}, not {asked}: leave --{what} out or pass {made}")
+
+
+def _same_place(a: str, b: str) -> bool:
+    """"India", "india" and "IN" are one target; an open-vocabulary target ("Atlantis") is its words."""
+    found_a, found_b = find_country(a), find_country(b)
+    if found_a is not None and found_b is not None:
+        return found_a.code == found_b.code
+    return normalize(a) == normalize(b)
 
 
 def _types(spec: str) -> tuple[str, ...]:
@@ -174,8 +203,9 @@ def _parser() -> argparse.ArgumentParser:
         job.add_argument("--address", metavar="ADDR",
                          help="--engine ray: join this Ray cluster (default: start a local Ray instance for the run)")
     _localize_arguments(rewrite)
-    rewrite.add_argument("--mode", choices=MODES, default="localize",
-                         help="localize: to --target; pseudonymize: new names and places within --source (the "
+    rewrite.add_argument("--mode", choices=MODES,
+                         help="localize (the default, or --mapping's mode): to --target; pseudonymize: new names "
+                         "and places within --source (the "
                          "default target); redact: numbered tags ([PERSON 1])")
     rewrite.add_argument("--keep", metavar="FILE", help="entities never replaced: one a line, /regex/ for a pattern")
     rewrite.add_argument("--force", metavar="FILE", help="'word TYPE' a line: entities wherever written, as written")
@@ -185,6 +215,9 @@ def _parser() -> argparse.ArgumentParser:
                          "or one map for every row, consistent across rows and saved with the shards (run)")
     rewrite.add_argument("--mapping-out", type=Path, metavar="MAP.json",
                          help="--mapping-scope run: a copy of the run's map at the end")
+    rewrite.add_argument("--mapping", type=Path, metavar="MAP.json",
+                         help="a saved mapping (--mapping-out, python -m localize --mapping-out) whose names every row "
+                         "keeps; its mode, target and source are the defaults")
     return parser
 
 
@@ -192,7 +225,8 @@ def _localize_arguments(parser: argparse.ArgumentParser, default_types: bool = F
     """What ``conll`` and ``rewrite`` ask of localize; the defaults are ``LocalizeConfig``'s."""
     parser.add_argument("--target", help="the country the entities move to (India, Japan, ...); needed for "
                         "--mode localize, else --source by default")
-    parser.add_argument("--source", default=LocalizeConfig.source)
+    parser.add_argument("--source", help=f"the country the text is set in (default: {LocalizeConfig.source}, or the "
+                        "country of rewrite's --mapping)")
     parser.add_argument("--types", default=",".join(LocalizeConfig.types) if default_types else None,
                         help="entity types to replace (default: PER,LOC,ORG; MISC stays, except for redact)")
     parser.add_argument("--seed", type=int, default=LocalizeConfig.seed,

@@ -47,6 +47,9 @@ class CorpusConfig:
     # batch so that --resume goes on with it, and copied to ``mapping_out`` at the end.
     mapping_scope: MappingScope | None = None
     mapping_out: Path | None = None
+    # rewrite: a saved mapping (JSON, as ``--mapping-out`` or ``python -m localize --mapping-out`` wrote it) whose
+    # names every row keeps: a series of corpora rewritten the same way. With "run" it is the run map's start.
+    mapping: Path | None = None
     resume: bool = False
     # default: batches tagged one after another in this process; ray: on Ray Data, one model per actor
     # (corpus.ray_engine), the same output rows.
@@ -99,6 +102,10 @@ class CorpusConfig:
         settings["types"] = list(self.localize.types)
         if self.job == "rewrite":
             settings.update(target=self.localize.target, source=self.localize.source, seed=self.localize.seed)
+        if self.mapping is None:
+            del settings["mapping"]
+        else:
+            settings["mapping"] = str(self.mapping.resolve())
         free = ["batch_size", "resume", "output", "engine", "actors", "address"]
         if self.job == "tag":
             free += ["vectors"]

@@ -11,7 +11,7 @@ from demo.editing import EditError
 from demo.inputs import InputError, check_text, check_total
 from localize import LocalizeError, Localizer, Policy, RewriteResult
 from localize.mapping import EntityMap
-from ner import EntityTagger, NerConfig, NerError
+from ner import EntityTagger, NerConfig, NerError, with_contacts
 
 Entities = list[dict[str, Any]]
 Tagger = Callable[[list[str]], list[Entities]]  # EntityTagger, or any tagger in the pipeline's dict format
@@ -62,7 +62,7 @@ class Engine:
         policy = policy or Policy()
         source = _anchor(source, "source")
         target = _anchor(target, "target") if policy.mode == "localize" else None
-        entities = self.tagger([text])[0]
+        entities = with_contacts(text, self.tagger([text])[0])  # addresses follow the names they spell
         checker = self.tagger if type_check else None
         result = self.localizer.rewrite(
             text, entities, target, source, tuple(types), checker, policy=policy, mapping=mapping

@@ -12,13 +12,14 @@ from localize.config import LocalizeError
 def ner_tagger(model: str | None = None) -> Tagger:
     """``ner``'s tagger for ``--model`` (a name such as accurate or fast, a directory; None: ner's default)."""
     try:
-        from ner import EntityTagger  # noqa: PLC0415 - deliberate lazy import, see module docstring
+        from ner import EntityTagger, with_contacts  # noqa: PLC0415 - deliberate lazy import, see module docstring
     except ImportError as exc:
         raise LocalizeError(f"the ner package is not available ({exc}); pass --entities FILE.jsonl") from exc
     try:
-        return EntityTagger.load(model)
+        tagger = EntityTagger.load(model)
     except Exception as exc:  # the ner package's own errors, e.g. no trained model yet
         raise LocalizeError(f"could not load the ner tagger: {exc}; pass --entities FILE.jsonl") from exc
+    return lambda text: with_contacts(text, tagger(text))  # addresses follow the names they spell
 
 
 if __name__ == "__main__":

@@ -70,6 +70,9 @@ class LocalizeConfig:
     jitter_name: float = 1.0
     jitter_place: float = 0.6
     places: PlaceSizes = field(default_factory=PlaceSizes)
+    # An e-mail or web address follows the replaced names written in it (localize.contacts); a name shorter than
+    # this only where no letter touches it: "al" or "lee" is inside too many words ("alpha", "sleek").
+    contact_min_letters: int = 4
     # Vectors files are frequency-sorted; replacements come from the most frequent words only, which
     # keeps search fast and avoids rare junk tokens.
     search_vocab: int = 150_000

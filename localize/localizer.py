@@ -17,6 +17,7 @@ from gensim.models import KeyedVectors
 from localize.allocate import Allocator, Ranker
 from localize.analogy import AnalogySearch, Anchors, Resolution, TypeChecker, TypeFilter
 from localize.config import LocalizeConfig, LocalizeError
+from localize.contacts import CONTACT_TYPES, follow_contacts
 from localize.countries import Country, find_country
 from localize.grounded import Rules
 from localize.mapping import Decision, EntityMap, Entry, Kept, Span
@@ -96,6 +97,8 @@ class Localizer:
         target, source = self._countries(policy, saved, target, source)
         mentions = mentions_from_entities(text, policy.entities(text, list(entities)) if policy.force else entities)
         selected = set(policy.types(self.config.types) if types is None else types) | set(policy.force.values())
+        if policy.mode == "redact":  # an address is personal data however the types were chosen
+            selected |= set(CONTACT_TYPES)
         if policy.mode == "redact":
             mentions = sweep(text, mentions, lambda m: m.entity_group in selected and not policy.kept(m.text))
         strategy = self.strategy(target, source, type_checker, policy)
@@ -105,6 +108,11 @@ class Localizer:
         for mention, decision in decisions:
             if isinstance(decision, Kept) and decision.reason == KEEP_REASON:  # the writer's keep beats a saved map
                 entity_map.put(mention.entity_group, mention.text, Entry(reason=KEEP_REASON))
+        if policy.mode != "redact":
+            contacts = [m for m in mentions if m.entity_group in CONTACT_TYPES and not policy.kept(m.text)]
+            follow_contacts(entity_map, contacts, saved, self.config.contact_min_letters)
+        if saved is not None:
+            entity_map.carry(saved)
         entity_map.mode = policy.mode
         return _splice(text, mentions, entity_map)
 

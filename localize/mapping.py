@@ -24,7 +24,7 @@ OrganisationKind = Literal[
 # analogy does not know it (None).
 Kind = Literal[
     "country", "region", "city", "venue", "first name", "surname", "full name", "initial", "organisation", "demonym",
-    OrganisationKind,
+    "e-mail address", "web address", "handle", OrganisationKind,
 ]  # fmt: skip
 Strategy = Literal["grounded", "open-vocabulary", "redact"]
 VERSION = 2
@@ -103,6 +103,14 @@ class EntityMap:
     def put(self, group: str, original: str, entry: Entry) -> Entry:
         self.entries.setdefault(group, {})[original] = entry
         return entry
+
+    def carry(self, saved: EntityMap) -> None:
+        """Add the entries of ``saved`` this map lacks: a series' map keeps every name it ever gave, not only the
+        ones of its last document (else a name two documents back would get a second replacement)."""
+        for group, by_original in saved.entries.items():
+            for original, entry in by_original.items():
+                if self.get(group, original) is None:
+                    self.put(group, original, entry)
 
     def replacements(self, *groups: str) -> list[str]:
         """Every replacement given to entities of ``groups`` (all types when none is named), in order."""

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 
 from localize import places
 from localize.config import LocalizeConfig
+from localize.contacts import CONTACT_KINDS
 from localize.mapping import Decision, EntityMap, Entry, Kept, Kind, Move
 from localize.text import Mention, words_of
 
@@ -60,7 +61,8 @@ class Redactor:
         if group == "PER":
             full = self.full_forms.get(mention.text.lower()) if len(words) == 1 else None
             return Move("full name" if full is None else "surname", ("PERSON", full))
-        return Move("organisation" if group == "ORG" else None, TAGS.get(group, group.upper()))
+        kind = "organisation" if group == "ORG" else CONTACT_KINDS.get(group)
+        return Move(kind, TAGS.get(group, group.upper()))
 
     def allocate(self, decisions: Sequence[tuple[Mention, Decision]], fixed: EntityMap | None = None) -> EntityMap:
         """Full forms first (so that a partial mention finds its full form's tag wherever it is written), each

@@ -2,5 +2,6 @@
 
 from ner.config import PRECISIONS, NerConfig, NerError
 from ner.tagger import EntityTagger
+from ner.text import contacts, with_contacts
 
-__all__ = ["PRECISIONS", "EntityTagger", "NerConfig", "NerError"]
+__all__ = ["PRECISIONS", "EntityTagger", "NerConfig", "NerError", "contacts", "with_contacts"]

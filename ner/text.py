@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 Span = tuple[int, int]
 
@@ -43,6 +45,7 @@ _ATOMS = (
     r"|(?P<entity>&(?:[A-Za-z]{2,10}|#\d{1,7}|#x[0-9A-Fa-f]{1,6});)"
 )
 _SPECIAL = re.compile(f"{_MARKUP}|{_ATOMS}", re.DOTALL)
+CONTACT_GROUPS = {"email": "EMAIL", "url": "URL", "handle": "HANDLE"}  # the atoms that may spell a person's name
 _URL_TAIL = ".,;:!?'\")]}"
 _CJK = re.compile(
     "([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002a6df\U0002a700-\U0002ebef\U0002f800-\U0002fa1f])"
@@ -111,19 +114,48 @@ def _words_and_atoms(text: str) -> tuple[list[Span], list[int]]:
     spans: list[Span] = []
     atoms: list[int] = []
     position = 0
+    for start, end, group in _specials(text):
+        spans += _plain_words(text, position, start)
+        if group != "markup":
+            atoms.append(len(spans))
+            spans.append((start, end))
+        position = end
+    spans += _plain_words(text, position, len(text))
+    return spans, atoms
+
+
+def _specials(text: str) -> Iterator[tuple[int, int, str]]:
+    """Markup and atoms of ``text`` as ``(start, end, group)``, in order, none overlapping."""
+    position = 0
     for special in _SPECIAL.finditer(text):
         start, end = special.span()
         if special.lastgroup == "url":
             end = _trim_url(text, start, end)
         if start < position:
             continue
-        spans += _plain_words(text, position, start)
-        if special.lastgroup != "markup":
-            atoms.append(len(spans))
-            spans.append((start, end))
+        yield start, end, str(special.lastgroup)
         position = end
-    spans += _plain_words(text, position, len(text))
-    return spans, atoms
+
+
+def with_contacts(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``entities`` of ``text`` and its contacts, in the order of the text: what a rewrite takes. Entities come as
+    they are (the rewrite checks them), so one without a start sorts first instead of failing here."""
+    return sorted([*entities, *contacts(text)], key=_start)
+
+
+def _start(entity: Any) -> int:
+    start = entity.get("start") if isinstance(entity, dict) else None
+    return start if isinstance(start, int) else -1
+
+
+def contacts(text: str) -> list[dict[str, Any]]:
+    """The e-mail addresses, web addresses and @handles of ``text`` as pipeline dicts (``entity_group`` EMAIL, URL
+    or HANDLE, score 1.0): never part of an entity, but they spell names, so a rewrite must see them too."""
+    return [
+        {"entity_group": CONTACT_GROUPS[group], "score": 1.0, "word": text[start:end], "start": start, "end": end}
+        for start, end, group in _specials(text)
+        if group in CONTACT_GROUPS
+    ]
 
 
 def _trim_url(text: str, start: int, end: int) -> int:

@@ -108,6 +108,50 @@ def test_a_killed_run_scope_run_resumed_equals_an_uninterrupted_one(
     assert (resumed / shards.RUN_MAPPING).read_text() == (whole / shards.RUN_MAPPING).read_text()
 
 
+def test_a_saved_mapping_carries_its_names_mode_and_countries_to_a_new_corpus(
+    tmp_path: Path, write_input: Any
+) -> None:
+    saved = tmp_path / "series.json"
+    first = ["rewrite", write_input("jsonl", tmp_path, rows()), "--mode", "pseudonymize", "--mapping-scope", "run",
+             "--mapping-out", saved, "--output", tmp_path / "one.parquet"]  # fmt: skip
+    assert run(*first) == 0
+    entries = json.loads(saved.read_text(encoding="utf-8"))["entries"]
+    names = {o: e["replacement"] for group in ("PER", "LOC") for o, e in entries[group].items()}
+    later = tmp_path / "later"
+    later.mkdir()
+    text = "Michelle Obama wrote to Barack Obama from Seattle."
+    entities = [{"entity_group": g, "start": text.index(w), "end": text.index(w) + len(w), "score": 1.0, "word": w}
+                for g, w in (("PER", "Michelle Obama"), ("PER", "Barack Obama"), ("LOC", "Seattle"))]  # fmt: skip
+    source = write_input("jsonl", later, [{"id": "x", "text": text, "entities": entities}])
+    assert run("rewrite", source, "--mapping", saved, "--output", tmp_path / "two.parquet") == 0  # no --mode
+    (row,) = read_output(tmp_path / "two.parquet")
+    replaced = {r["original"]: r["replacement"] for r in row["replacements"]}
+    assert replaced == {name: names[name] for name in ("Michelle Obama", "Barack Obama", "Seattle")}
+    assert json.loads(row["mapping"])["mode"] == "pseudonymize"  # the map's mode, and row scope as its default
+    assert restore(row["rewritten"], json.loads(row["mapping"])) == text
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--mode", "redact"], "--mapping was made for mode pseudonymize, not redact"),
+        (["--source", "India"], "--mapping was made for source United States, not India"),
+        (["--mode", "localize", "--target", "Japan"], "--mapping was made for mode pseudonymize, not localize"),
+    ],
+)
+def test_a_saved_mapping_made_for_other_settings_is_refused_in_one_line(
+    tmp_path: Path, write_input: Any, capsys: pytest.CaptureFixture[str], extra: list[str], message: str
+) -> None:
+    saved = tmp_path / "series.json"
+    source = write_input("jsonl", tmp_path, rows())
+    assert run("rewrite", source, "--mode", "pseudonymize", "--mapping-scope", "run", "--mapping-out", saved,
+               "--output", tmp_path / "one.parquet") == 0  # fmt: skip
+    capsys.readouterr()
+    assert run("rewrite", source, "--mapping", saved, *extra, "--output", tmp_path / "two.parquet") == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err, err
+
+
 @pytest.mark.parametrize(
     ("extra", "content", "message"),
     [
@@ -116,6 +160,8 @@ def test_a_killed_run_scope_run_resumed_equals_an_uninterrupted_one(
         (["--mapping-out", "FILE"], "", "it needs --mapping-scope run"),
         (["--mode", "localize"], "", "--target is needed for --mode localize"),
         (["--mapping-scope", "run", "--engine", "ray"], "", "needs --engine default"),
+        (["--mapping", "FILE"], '{"version": 1}', "cannot read --mapping"),
+        (["--mapping", "NOFILE"], "", "cannot read --mapping"),
     ],
 )
 def test_misuse_is_one_line_exit_2(
@@ -123,7 +169,7 @@ def test_misuse_is_one_line_exit_2(
     message: str,
 ) -> None:  # fmt: skip
     (tmp_path / "FILE").write_text(content, encoding="utf-8")
-    extra = [str(tmp_path / "FILE") if arg == "FILE" else arg for arg in extra]
+    extra = [str(tmp_path / arg) if arg in ("FILE", "NOFILE") else arg for arg in extra]
     mode = [] if "--mode" in extra else ["--mode", "redact"]
     source = write_input("jsonl", tmp_path, rows())
     assert run("rewrite", source, "--output", tmp_path / "out.jsonl", *mode, *extra) == 2

@@ -9,7 +9,7 @@ import pytest
 
 from demo import editing
 from demo.editing import Draft, EditError
-from localize import Localizer
+from localize import Localizer, edits
 
 TEXT = "Barack Obama met Michelle Obama in Paris. Obama smiled in Paris."
 TYPES = ("PER", "LOC")
@@ -68,7 +68,7 @@ def test_a_person_edit_carries_to_every_mention_and_the_family(
     new, result = editing.apply_table(localizer, draft, table)
     assert result.text == f"Rahul Gandhi met {her} Gandhi in New Delhi. Gandhi smiled in New Delhi."
     entry = new.mapping.get("PER", "Barack Obama")
-    assert entry.pool == editing.CHOSEN and entry.alternatives[0] == f"{his} {surname}"  # the way back is offered
+    assert entry.pool == edits.CHOSEN and entry.alternatives[0] == f"{his} {surname}"  # the way back is offered
     assert new.mapping.get("PER", "Obama").replacement == "Gandhi"
     assert draft.mapping.get("PER", "Obama").replacement == surname  # the draft it came from is untouched
 
@@ -109,7 +109,7 @@ def test_a_cleared_replacement_keeps_the_original(
     table.loc[table.original == "Paris", "replacement"] = ""
     new, result = editing.apply_table(localizer, draft, table)
     assert result.text.endswith(f"in Paris. {family[2]} smiled in Paris.")
-    assert new.mapping.get("LOC", "Paris").reason == editing.KEPT
+    assert new.mapping.get("LOC", "Paris").reason == edits.KEPT
 
 
 def test_the_table_as_gradio_client_sends_it(draft: Draft, localizer: Localizer) -> None:
@@ -181,3 +181,22 @@ def test_the_picker_offers_the_replacement_then_the_alternatives(draft: Draft, f
     assert value == family[2] and choices[0] == family[2] and len(choices) > 1
     assert editing.options(draft.mapping, "Berlin (LOC)") == ([], None)
     assert editing.options(None, None) == ([], None)
+
+
+def test_an_address_follows_an_edited_name_unless_the_user_edited_the_address(localizer: Localizer) -> None:
+    from ner import contacts
+
+    text = "Barack Obama wrote from barack@obama.org."
+    found = sorted(entities(text) + contacts(text), key=lambda e: e["start"])
+    result = localizer.rewrite(text, found, "India", "USA", TYPES)
+    draft = Draft(text, found, "India", "USA", TYPES, result.mapping)
+    table = editing.table(result)
+    assert table.loc[table.original == "barack@obama.org", "kind"].item() == "e-mail address"
+    table.loc[table.original == "Barack Obama", "replacement"] = "Rahul Gandhi"
+    draft, edited = editing.apply_table(localizer, draft, table)
+    assert edited.text == "Rahul Gandhi wrote from rahul@gandhi.org."
+    table = editing.table(edited)
+    table.loc[table.original == "barack@obama.org", "replacement"] = "office@gandhi.org"
+    table.loc[table.original == "Barack Obama", "replacement"] = "Amit Shah"
+    _, edited = editing.apply_table(localizer, draft, table)
+    assert edited.text == "Amit Shah wrote from office@gandhi.org."  # the user's own address stays theirs

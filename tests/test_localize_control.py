@@ -186,6 +186,43 @@ def test_a_saved_mapping_keeps_a_series_names_and_new_ones_never_collide(loc: Lo
     assert restore(second.text, second.mapping) == chapter
 
 
+@pytest.mark.parametrize("mode", MODES)
+def test_a_chained_mapping_keeps_names_of_every_earlier_document(loc: Localizer, mode: str) -> None:
+    """Document 3 reuses document 2's map, which never named Chicago or Barack Obama: they keep document 1's
+    replacements, and a new person or place never gets a name (or a redaction tag) given two documents back."""
+    policy = Policy(mode)  # type: ignore[arg-type]
+    one_text = "Barack Obama flew to Chicago."
+    one = loc.rewrite(one_text, ents(one_text, ("PER", "Barack Obama"), ("LOC", "Chicago")), "India", "USA",
+                      policy=policy)  # fmt: skip
+    two_text = "Michelle Obama stayed in Seattle."
+    two = loc.rewrite(two_text, ents(two_text, ("PER", "Michelle Obama"), ("LOC", "Seattle")), mapping=one.mapping,
+                      policy=policy)  # fmt: skip
+    three_text = "Jane Smith met Barack Obama in Denver."
+    items = [("PER", "Jane Smith"), ("PER", "Barack Obama"), ("LOC", "Denver")]
+    three = loc.rewrite(three_text, ents(three_text, *items), mapping=two.mapping, policy=policy)
+    first = {r.original: r.replacement for r in one.replacements}
+    earlier = set(first.values()) | {r.replacement for r in two.replacements}
+    last = {r.original: r.replacement for r in three.replacements}
+    assert last["Barack Obama"] == first["Barack Obama"]
+    assert last["Jane Smith"] not in earlier and last["Denver"] not in earlier
+    assert restore(three.text, three.mapping) == three_text
+
+
+def test_an_edit_from_code_reaches_every_mention_and_the_family_and_restores(loc: Localizer) -> None:
+    from localize import edit
+
+    first = loc.rewrite(STORY, STORY_ENTITIES, "India", "USA")
+    her = first.mapping.get("PER", "Michelle Obama").replacement.split()[0]
+    wanted = {("PER", "Barack Obama"): "Rahul Gandhi", ("LOC", "Boston"): None}
+    again = loc.rewrite(STORY, STORY_ENTITIES, mapping=edit(first.mapping, wanted))
+    new = {r.original: r.replacement for r in again.replacements}
+    assert (new["Barack Obama"], new["Michelle Obama"], new["Obama"]) == ("Rahul Gandhi", f"{her} Gandhi", "Gandhi")
+    assert new["Boston"] is None and new["Chicago"] == first.mapping.get("LOC", "Chicago").replacement
+    assert restore(again.text, again.mapping) == STORY
+    with pytest.raises(LocalizeError, match="'Paris' \\(LOC\\) is not an entity of this map"):
+        edit(first.mapping, {("LOC", "Paris"): "Delhi"})
+
+
 def test_a_mapping_of_another_mode_is_refused(loc: Localizer) -> None:
     first = loc.rewrite(STORY, STORY_ENTITIES, "India", "USA", policy=Policy("redact"))
     with pytest.raises(LocalizeError, match="the mapping is of mode redact, not localize"):

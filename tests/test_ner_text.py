@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ner.text import segment, split_words
+from ner.text import contacts, segment, split_words, with_contacts
 
 SPECIAL = list(
     "\ud800\xad\U000e0041\n\r\t\x00\x07\x1b\x7f\u200b\u200d\u200e\u202e\ufeff\xa0\u3000.,;:!?()[]\"'-\u2019\u2026<>/@#&—–|*_`"
@@ -86,6 +86,18 @@ def test_atoms_are_addresses_urls_handles_tags_and_entities() -> None:
     doc = segment(text)
     atoms = [text[s:e] for i, (s, e) in enumerate(doc.words) if i in doc.atoms]
     assert atoms == ["mary@x.org", "www.x.org", "@bob", "#tag", "&amp;"]
+
+
+def test_contacts_are_the_addresses_and_handles_with_their_spans() -> None:
+    text = "Mail mary@x.org (see https://x.org/a), ping @bob, not #tag &amp; <a href='www.y.org'>Paris</a>"
+    found = contacts(text)
+    assert [(c["entity_group"], c["word"]) for c in found] == [
+        ("EMAIL", "mary@x.org"), ("URL", "https://x.org/a"), ("HANDLE", "@bob")
+    ]  # fmt: skip
+    assert all(text[c["start"] : c["end"]] == c["word"] and c["score"] == 1.0 for c in found)
+    start = text.index("Paris")
+    tagged = [{"entity_group": "LOC", "start": start, "end": start + 5, "word": "Paris", "score": 0.9}]
+    assert [e["word"] for e in with_contacts(text, tagged)] == ["mary@x.org", "https://x.org/a", "@bob", "Paris"]
 
 
 def test_long_runs_without_separators_are_cut_in_linear_time() -> None:
