@@ -12,7 +12,8 @@ are of no country. The place checks read GeoNames (localize.places) with no comm
 names localize's own rule leaves alone ("Denver Symphony Orchestra": Denver is one of the vectors' common words).
 
 Figures per target (one rewrite of all documents, source USA):
-- source-country ORG replaced: the share of those organisations replaced (mentions);
+- source-country ORG replaced: the share of those organisations replaced (mentions); generated replaced: the
+  same on the generated sentences (institutions, universities, companies, clubs, newspapers);
 - same kind: moved organisations the data knows whose replacement the data gives the same kind (and sector or
   sport), or, moved with the place in their name, whose name is the original's around a place of the target;
 - ORG type preserved: replaced ORG entities that ``ner``, re-run on the rewritten sentence (the line that holds
@@ -144,11 +145,10 @@ def main() -> int:
             "source-country ORG replaced": share(len(moved), len(mine)),
             "same kind": share(sum(same_kind(r.original, r.replacement, source, code) for r in moved), len(moved)),
         }
+        made_results = [localizer.rewrite(text, entities, target, args.source) for text, entities in made]
+        values["generated replaced"] = share(sum(bool(r.replacements[0].replacement) for r in made_results), len(made))
         if tagger is not None:
             values["ORG type preserved"] = org_type_preserved(tagger, results)
-            made_results = [localizer.rewrite(text, entities, target, args.source) for text, entities in made]
-            values["generated replaced"] = share(sum(bool(r.replacements[0].replacement) for r in made_results),
-                                                 len(made_results))  # fmt: skip
             values["ORG type preserved, generated"] = org_type_preserved(tagger, made_results)
         values |= localize_figures(results, code)
         print(f"\n## {target}\n" + "; ".join(f"{k} {v}" for k, v in values.items()) + f"; {seconds:.1f} s", flush=True)

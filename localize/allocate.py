@@ -371,6 +371,10 @@ class Allocator:
         key = ("organisation", normalize(surface))
         if key not in self.memo:
             self.memo[key] = self._organisation_of(request)
+            if self.memo[key] is None:  # every candidate taken by another organisation of the text
+                fallback = self.around(request.fallback, request.kind) if request.fallback else None  # type: ignore[arg-type]
+                reason = f"{request.why}; every one of the data is taken by another organisation of the text: kept"
+                self.memo[key] = fallback or Kept(reason, request.kind)  # type: ignore[arg-type]
         outcome = self.memo[key]
         if not isinstance(outcome, Pick):
             return outcome
@@ -381,10 +385,12 @@ class Allocator:
             return replace(outcome, text=chosen.acronym or outcome.text) if chosen is not None else outcome
         return outcome if abbreviation(surface) else replace(outcome, text=match_casing(surface, outcome.text, False))
 
-    def _organisation_of(self, request: ToOrganisation) -> Pick:
+    def _organisation_of(self, request: ToOrganisation) -> Pick | None:
         members = organisations.pool(self.target.code, request.kind, request.detail)
         own = organisations.key(request.surface)
         candidates = tuple(o for o in members if organisations.key(o.name) != own)
+        if all(o.name.lower() in self.used["organisation"] for o in candidates):
+            return None
         sources = sorted({organisations.cited(o) for o in candidates})
         where = sources[0] if len(sources) == 1 else f"{len(sources)} sources, e.g. {sources[0]}"
         what = organisations.plural(request.kind, request.detail)

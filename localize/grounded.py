@@ -103,6 +103,7 @@ class ToOrganisation:
     kind: str
     detail: str
     why: str  # what it was taken for, and how: shown beside the replacement
+    fallback: Around | None = None  # where every candidate is taken: the place in the name moves instead
 
 
 @dataclass(frozen=True)
@@ -294,12 +295,16 @@ class Rules:
             return Kept(f"{what} of {of}, {where} ({known.how}): kept", kind)
         why = f"{what} of {of} ({known.how})"
         members = organisations.pool(facts.target.code, kind, known.detail)
-        if any(organisations.key(o.name) != organisations.key(surface) for o in members):
-            return Move(kind, ToOrganisation(surface, kind, known.detail, why))
         none = f"{why}; no other {what.split(' ', 1)[1]} of {with_article(facts.target.name)} in the data"
         inside = self._by_place_inside(words, kind, known.known is not None) or self._by_full_name(words, known)
-        if isinstance(inside, Move) and isinstance(inside.request, Around):
-            return Move(kind, replace(inside.request, why=f"{none}: the place in its name moved"))
+        around = inside.request if isinstance(inside, Move) and isinstance(inside.request, Around) else None
+        if any(organisations.key(o.name) != organisations.key(surface) for o in members):
+            # Where another organisation of the text took the last one of the pool, the place in the name moves.
+            taken = f"{why}; every one of the data taken: the place in its name moved"
+            fallback = replace(around, why=taken) if around is not None else None
+            return Move(kind, ToOrganisation(surface, kind, known.detail, why, fallback))
+        if around is not None:
+            return Move(kind, replace(around, why=f"{none}: the place in its name moved"))
         return inside or Kept(f"{none}: kept", kind)
 
     def _by_full_name(self, words: list[str], known: organisations.Recognized) -> Decision | None:

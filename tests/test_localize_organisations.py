@@ -114,6 +114,15 @@ def test_both_clubs_of_a_match_move(loc: Localizer, target: str) -> None:
         assert all(r.reason and "no other basketball club of India" in r.reason for r in result.replacements)
 
 
+def test_when_the_pool_runs_out_the_place_in_the_name_moves(loc: Localizer) -> None:
+    # Nigeria has one basketball club in the data: the second club of the text keeps its name around a new city.
+    text = "The Los Angeles Lakers beat the Boston Celtics."
+    result, new = rewrite(loc, text, ("ORG", "Los Angeles Lakers"), ("ORG", "Boston Celtics"), target="Nigeria")
+    assert new[0] in names_of("Nigeria", "club", "basketball"), result.text
+    assert new[1].endswith(" Celtics") and new[1] != "Boston Celtics"
+    assert "every one of the data taken" in result.replacements[1].reason
+
+
 def test_a_company_keeps_its_sector_and_a_newspaper_stays_a_newspaper(loc: Localizer) -> None:
     text = "Goldman Sachs and Exxon, the New York Times said; NASA and the FBI agreed."
     items = (("ORG", "Goldman Sachs"), ("ORG", "Exxon"), ("ORG", "New York Times"), ("ORG", "NASA"), ("ORG", "FBI"))
