@@ -391,6 +391,8 @@ class Allocator:
         candidates = tuple(o for o in members if organisations.key(o.name) != own)
         if all(o.name.lower() in self.used["organisation"] for o in candidates):
             return None
+        known = tuple(o for o in candidates if self.ranker.vector(o.name.split()) is not None)
+        candidates = known or candidates  # a name the vectors do not know cannot be ranked by the analogy
         sources = sorted({organisations.cited(o) for o in candidates})
         where = sources[0] if len(sources) == 1 else f"{len(sources)} sources, e.g. {sources[0]}"
         what = organisations.plural(request.kind, request.detail)
@@ -442,7 +444,8 @@ class Allocator:
 
     def _jitter(self, words: Sequence[str], size: int, unknown: bool, usage: str) -> np.ndarray:
         config = self.config
-        amount = config.jitter_unknown if unknown else (config.jitter_name if usage == "name" else config.jitter_place)
+        jitters = {"name": config.jitter_name, "organisation": config.jitter_organisation}
+        amount = config.jitter_unknown if unknown else jitters.get(usage, config.jitter_place)
         return pools.variety(" ".join(words), size, amount, config.seed)
 
 

@@ -69,6 +69,9 @@ class LocalizeConfig:
     jitter_unknown: float = 1.0
     jitter_name: float = 1.0
     jitter_place: float = 0.6
+    # Organisations are few per kind and ranked by the analogy within their kind: a small jitter only varies
+    # between close candidates (localize.organisations).
+    jitter_organisation: float = 0.15
     places: PlaceSizes = field(default_factory=PlaceSizes)
     # An e-mail or web address follows the replaced names written in it (localize.contacts); a name shorter than
     # this only where no letter touches it: "al" or "lee" is inside too many words ("alpha", "sleek").

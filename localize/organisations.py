@@ -206,8 +206,10 @@ def _pools() -> dict[tuple[str, str], tuple[Organisation, ...]]:
 
 def pool(country: str, kind: str, detail: str = "") -> tuple[Organisation, ...]:
     """The organisations of ``country`` of ``kind`` (and of the same sector or sport, where ``detail`` says one;
-    a club or league of an unknown sport, a company of an unknown sector: any)."""
+    a club or league of an unknown sport, a company of an unknown sector: any). Companies only of small-cap
+    indices are recognised but never chosen: a reader knows the big ones."""
     members = _pools().get((country, kind), ())
+    members = tuple(o for o in members if not o.source.endswith(SMALL_CAP_INDICES))
     return tuple(o for o in members if o.detail == detail) if detail else members
 
 
@@ -263,7 +265,9 @@ def plural(kind: str, detail: str) -> str:
 
 def described(kind: str, detail: str) -> str:
     """ "a basketball club", "a company (financials)", "a central bank"."""
-    if kind in ("club", "league") and detail:
+    if kind == "international":
+        text = "international body"
+    elif kind in ("club", "league") and detail:
         text = f"{detail} {kind}"
     elif kind == "company" and detail:
         text = f"company ({detail})"
@@ -282,6 +286,7 @@ INDEX_COUNTRIES = {
     "OMX Helsinki 25": "FI", "OMX Stockholm 30": "SE", "S&P 100": "US", "S&P 500": "US", "S&P 600": "US",
     "Switzerland 20": "CH", "SDAX": "DE", "TecDAX": "DE",
 }  # fmt: skip
+SMALL_CAP_INDICES = ("S&P 600", "SDAX", "CAC Mid 60")
 _CLASS = re.compile(r"\s*\((class [a-z]|the)\)\s*$", re.IGNORECASE)
 
 
