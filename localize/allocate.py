@@ -382,7 +382,10 @@ class Allocator:
             chosen = next(
                 (o for o in organisations.pool(self.target.code, request.kind) if o.name == outcome.text), None
             )
-            return replace(outcome, text=chosen.acronym or outcome.text) if chosen is not None else outcome
+            acronym = chosen.acronym if chosen is not None else None
+            rank = self.ranker.index.kv.key_to_index.get(acronym.lower()) if acronym else None
+            known = rank is not None and rank < self.config.known_acronym_rank
+            return replace(outcome, text=acronym) if known else outcome
         return outcome if abbreviation(surface) else replace(outcome, text=match_casing(surface, outcome.text, False))
 
     def _organisation_of(self, request: ToOrganisation) -> Pick | None:
