@@ -69,9 +69,9 @@ class LocalizeConfig:
     jitter_unknown: float = 1.0
     jitter_name: float = 1.0
     jitter_place: float = 0.6
-    # Organisations are few per kind and ranked by the analogy within their kind: a small jitter only varies
-    # between close candidates (localize.organisations).
-    jitter_organisation: float = 0.15
+    # Organisations are few per kind and ranked by the analogy within their kind: a smaller jitter, which still
+    # spreads many companies of one sector over the target's (localize.organisations).
+    jitter_organisation: float = 0.3
     # An acronym ("NASA") becomes the target's acronym ("ISRO") only where that is among this many most frequent
     # words of the vectors; a rarer one ("MAFF") reads as a name to a reader and to the tagger: the full name then.
     known_acronym_rank: int = 100_000

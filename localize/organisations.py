@@ -306,8 +306,14 @@ def build(out: Path = COMPANIES) -> int:
             country = isin[:2] if re.fullmatch(r"[A-Z]{2}", isin[:2]) else INDEX_COUNTRIES.get(index, "")
             if not sector or not country or key(name) in table or key(name) in rows:
                 continue
-            short = _short_name(name)
-            rows[key(name)] = (country, sector, name, short, f"pytickersymbols 1.17.10: {index}")
+            short = _short_name(name)  # "Lanxess AG" is written "Lanxess"
+            rows[key(name)] = (
+                country,
+                sector,
+                short or name,
+                name if short else "",
+                f"pytickersymbols 1.17.10: {index}",
+            )
     with out.open("w", encoding="utf-8") as handle:
         handle.write(f"# Derived by python -m localize.organisations from {PYTICKERSYMBOLS} (index constituents).\n")
         handle.write("country\tkind\tdetail\tname\taliases\tsource\n")
