@@ -20,8 +20,10 @@ from localize.mapping import OrganisationKind
 from .helpers import ents
 
 BENCHMARK_TARGETS = ["USA", "UK", "India", "Japan", "Brazil", "Germany", "Nigeria", "Mexico"]
-# What every benchmark target has a pool of (news agencies: Mexico's closed in 2024).
-EVERYWHERE = sorted(organisations.NATIONAL - {"news agency"}) + ["university", "newspaper", "party", "company"]
+# What every benchmark target has a pool of (news agencies: Mexico's closed in 2024; commodity exchanges: Brazil's
+# trades no crude oil or gas, so NYMEX has no counterpart there).
+EVERYWHERE = sorted(organisations.NATIONAL - {"news agency", "commodity exchange"})
+EVERYWHERE += ["university", "newspaper", "party", "company"]
 
 
 def code(target: str) -> str:
