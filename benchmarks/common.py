@@ -174,11 +174,24 @@ def first_word_gender(text: str) -> str | None:
     return name_data.gender_of(words[0]) if words else None
 
 
-def has_repeat_or_fragment(original: str, replacement: str) -> bool:
-    """A word twice, or a fragment word that no whole place name in the replacement accounts for."""
+def real(record) -> bool:
+    """The replacement is an organisation of localize's tables as a whole ("Frankfurt Stock Exchange"): its words
+    are a real name's, no fragments of a place name."""
+    from localize import organisations
+
+    known = organisations.recognize(record.replacement, None)
+    return record.entity_group == "ORG" and known.known is not None and record.kind == known.kind
+
+
+def has_repeat_or_fragment(original: str, replacement: str, real_name: bool = False) -> bool:
+    """A word twice, or (unless ``real_name``) a fragment word that no whole place name in the replacement
+    accounts for."""
     from localize import places
 
     words = replacement.split()
+    if real_name:  # "Supreme Court of Justice of the Nation": a real name may say "of" twice
+        content = [w.lower() for w in words if w.lower() not in ("of", "the", "and", "de", "del", "do", "da")]
+        return len(set(content)) < len(content)
     if len({w.lower() for w in words}) < len(words):
         return True
     covered: set[int] = set()
@@ -221,7 +234,7 @@ def localize_figures(results: list[RewriteResult], code: str) -> dict[str, str]:
         "places in target": share(sum(is_target_place(r.replacement, code) for r in place_records), len(place_records)),
         "names in target": share(sum(is_target_name(r.replacement, code) for r in people), len(people)),
         "gender kept": share(sum(a == b for a, b in gendered), len(gendered)),
-        "repeats/fragments": str(sum(has_repeat_or_fragment(r.original, r.replacement) for r in everything)),
+        "repeats/fragments": str(sum(has_repeat_or_fragment(r.original, r.replacement, real(r)) for r in everything)),
         "consistency violations": str(sum(violations(res) for res in results)),
     }
 

@@ -17,10 +17,10 @@ from functools import cache
 
 import numpy as np
 
-from localize import communities, names, places, pools
+from localize import communities, names, organisations, places, pools
 from localize.config import LocalizeConfig
-from localize.countries import Country, country, normalize
-from localize.grounded import INITIAL, PARTICLES, Analogy, Around, Fixed, FullName, OneName, ToPlace
+from localize.countries import Country, country, normalize, takes_article
+from localize.grounded import INITIAL, PARTICLES, Analogy, Around, Fixed, FullName, OneName, ToOrganisation, ToPlace
 from localize.mapping import Decision, EntityMap, Entry, Kept, Kind, Move
 from localize.places import Place
 from localize.text import Mention, abbreviation, match_casing
@@ -38,6 +38,7 @@ class Pick:
     alternatives: list[str] = field(default_factory=list)
     follows: str | None = None
     parts: dict[str, dict[str, str]] = field(default_factory=dict)  # a person's names one by one (Entry.parts)
+    why: str | None = None  # what the original was taken for, where a reader needs it (organisations)
 
 
 Outcome = Pick | Kept
@@ -212,14 +213,20 @@ class Allocator:
 
     def _entry(self, surface: str, decision: Decision) -> Entry:
         if isinstance(decision, Kept):
-            return Entry(reason=decision.reason)
+            return Entry(reason=decision.reason, kind=decision.kind)
         outcome = self._outcome(decision)
         if isinstance(outcome, Kept):
-            return Entry(reason=outcome.reason)
+            return Entry(reason=outcome.reason, kind=outcome.kind or decision.kind)
         if outcome.text == surface:
-            return Entry(reason="its counterpart is the same word")
+            return Entry(reason="its counterpart is the same word", kind=decision.kind)
         return Entry(
-            outcome.text, None, outcome.kind, outcome.pool, outcome.score, outcome.alternatives, outcome.follows,
+            outcome.text,
+            outcome.why,
+            outcome.kind,
+            outcome.pool,
+            outcome.score,
+            outcome.alternatives,
+            outcome.follows,
             outcome.parts,
         )
 
@@ -236,6 +243,8 @@ class Allocator:
             return self.full_name(request)
         if isinstance(request, OneName):
             return self.one_name(request)
+        if isinstance(request, ToOrganisation):
+            return self.organisation_of(request)
         if isinstance(request, Analogy):
             return self.organisation(request.surface)
         raise TypeError(f"no allocation for {request!r}")
@@ -247,11 +256,31 @@ class Allocator:
         key = (place.kind, normalize(surface))
         if key not in self.memo:
             where = country(request.country) if request.country else self.target
-            self.memo[key] = self._place(place, surface, where, request.region)
+            located = self._where_located(request)
+            self.memo[key] = located or self._place(place, surface, where, request.region)
         outcome = self.memo[key]
         if isinstance(outcome, Pick) and not abbreviation(surface):
             return replace(outcome, text=match_casing(surface, outcome.text, False))
         return outcome
+
+    def _where_located(self, request: ToPlace) -> Pick | None:
+        """ "Harvard University in Boston" -> "University of Tokyo in Tokyo": the city in the name of the
+        organisation the place was written after, where that organisation moved to one with a city of the target
+        in its name and the city is free."""
+        if request.located is None or request.place.kind != "city" or request.region is not None:
+            return None
+        moved = self.memo.get(("organisation", normalize(request.located)))
+        if not isinstance(moved, Pick):
+            return None
+        inside = places.place_inside(moved.text.split(), sizes=self.config.places)
+        city = inside[0].place if inside is not None else None
+        if city is None or city.kind != "city" or city.country != self.target.code:
+            return None
+        if city.name.lower() in self.used["place"]:
+            return None
+        self.used["place"].add(city.name.lower())
+        self._settle(city, None)
+        return Pick(city.name, "city", f"where {moved.text} is (GeoNames cities of {self.target.name})")
 
     def _place(self, place: Place, surface: str, where: Country, region: str | None = None) -> Outcome:
         capital = self._capital() if place.kind == "city" and place.capital and not self.pseudonymous else None
@@ -330,10 +359,11 @@ class Allocator:
         inner = self._outcome(Move(None, request.inner))
         if isinstance(inner, Kept):
             return Kept(f"names {request.place.name}, which stays ({inner.reason})")
-        new_words = [*words[:first], *inner.text.split(), *words[end:]]
+        text = inner.text.upper() if all(word.isupper() for word in words) else inner.text  # "NY RANGERS"
+        new_words = [*words[:first], *_with_article(words[:first], text).split(), *words[end:]]
         if len({word.lower() for word in new_words}) < len(new_words):
-            return Kept(f"{inner.text} would repeat a word of the name")
-        return Pick(" ".join(new_words), kind, inner.pool, inner.score)
+            return Kept(f"{inner.text} would repeat a word of the name", kind)
+        return Pick(" ".join(new_words), kind, inner.pool, inner.score, why=request.why)
 
     # --- people -------------------------------------------------------------------------------------
 
@@ -420,6 +450,47 @@ class Allocator:
 
     # --- organisations ------------------------------------------------------------------------------
 
+    def organisation_of(self, request: ToOrganisation) -> Outcome:
+        """A real organisation of the target of the same kind (sector, sport), ranked by the analogy within that
+        kind and by how well known it is; an acronym becomes an acronym where the new one has one (NASA -> ISRO)."""
+        surface = request.surface
+        key = ("organisation", normalize(surface))
+        if key not in self.memo:
+            self.memo[key] = self._organisation_of(request)
+            if self.memo[key] is None:  # every candidate taken by another organisation of the text
+                fallback = self.around(request.fallback, request.kind) if request.fallback else None  # type: ignore[arg-type]
+                reason = f"{request.why}; every one of the data is taken by another organisation of the text: kept"
+                self.memo[key] = fallback or Kept(reason, request.kind)  # type: ignore[arg-type]
+        outcome = self.memo[key]
+        if not isinstance(outcome, Pick):
+            return outcome
+        if organisations.ACRONYM.fullmatch(surface):
+            chosen = next(
+                (o for o in organisations.pool(self.target.code, request.kind) if o.name == outcome.text), None
+            )
+            acronym = chosen.acronym if chosen is not None else None
+            rank = self.ranker.index.kv.key_to_index.get(acronym.lower()) if acronym else None
+            known = rank is not None and rank < self.config.known_acronym_rank
+            return replace(outcome, text=acronym) if known else outcome
+        return outcome if abbreviation(surface) else replace(outcome, text=match_casing(surface, outcome.text, False))
+
+    def _organisation_of(self, request: ToOrganisation) -> Pick | None:
+        members = organisations.pool(self.target.code, request.kind, request.detail)
+        own = organisations.key(request.surface)
+        candidates = tuple(o for o in members if organisations.key(o.name) != own)
+        if all(o.name.lower() in self.used["organisation"] for o in candidates):
+            return None
+        known = tuple(o for o in candidates if self.ranker.vector(o.name.split()) is not None)
+        candidates = known or candidates  # a name the vectors do not know cannot be ranked by the analogy
+        sources = sorted({organisations.cited(o) for o in candidates})
+        where = sources[0] if len(sources) == 1 else f"{len(sources)} sources, e.g. {sources[0]}"
+        what = organisations.plural(request.kind, request.detail)
+        label = f"{what} of {self.target.name} ({len(candidates)}; {where})"
+        names_of = tuple(o.name for o in candidates)
+        pool = self.ranker.pools(label, names_of, tuple(self.ranker.well_known(n) for n in names_of))
+        picked = self._pick(pool, request.surface.split(), request.kind, "organisation")  # type: ignore[arg-type]
+        return replace(picked, why=request.why)
+
     def organisation(self, surface: str) -> Outcome:
         if self.analogy is None:  # the target or source word is not in the vectors
             return Kept("an organisation with no place in its name: kept whole")
@@ -462,7 +533,8 @@ class Allocator:
 
     def _jitter(self, words: Sequence[str], size: int, unknown: bool, usage: str) -> np.ndarray:
         config = self.config
-        amount = config.jitter_unknown if unknown else (config.jitter_name if usage == "name" else config.jitter_place)
+        jitters = {"name": config.jitter_name, "organisation": config.jitter_organisation}
+        amount = config.jitter_unknown if unknown else jitters.get(usage, config.jitter_place)
         return pools.variety(" ".join(words), size, amount, config.seed)
 
 
@@ -472,6 +544,13 @@ def _unit(vector: np.ndarray) -> np.ndarray:
 
 def _lone_first_name(decision: Decision) -> bool:
     return isinstance(decision, Move) and isinstance(decision.request, OneName) and decision.request.role == "first"
+
+
+def _with_article(before: Sequence[str], place: str) -> str:
+    """ "of the United States": a country name that takes "the", written after "of" with none before it."""
+    if before and before[-1].lower() == "of" and takes_article(place):
+        return f"the {place}"
+    return place
 
 
 def _parts(original: str, usage: str) -> list[str]:

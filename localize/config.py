@@ -79,6 +79,12 @@ class LocalizeConfig:
     # (localize.communities), and by their word vectors (benchmarks/naturalness.py, name pairs).
     community_weight: float = 5.0
     community_vector_weight: float = 5.0
+    # Organisations are few per kind and ranked by the analogy within their kind: a smaller jitter, which still
+    # spreads many companies of one sector over the target's (localize.organisations).
+    jitter_organisation: float = 0.3
+    # An acronym ("NASA") becomes the target's acronym ("ISRO") only where that is among this many most frequent
+    # words of the vectors; a rarer one ("MAFF") reads as a name to a reader and to the tagger: the full name then.
+    known_acronym_rank: int = 100_000
     places: PlaceSizes = field(default_factory=PlaceSizes)
     # An e-mail or web address follows the replaced names written in it (localize.contacts); a name shorter than
     # this only where no letter touches it: "al" or "lee" is inside too many words ("alpha", "sleek").

@@ -101,6 +101,25 @@ def find_country(words: str, demonyms: bool = True) -> Country | None:
     return country(code)
 
 
+def takes_article(name: str) -> bool:
+    """English writes "the" before this country's name: "the United States", "the Netherlands", "the Czech
+    Republic", "the Philippines"."""
+    words = name.split()
+    found = find_country(name, demonyms=False)
+    if not words or found is None:
+        return False
+    return (
+        words[0] in ("United", "Central", "Dominican", "Czech")
+        or words[-1] in ("Republic", "Islands")
+        or (len(words) == 1 and name in ("Netherlands", "Philippines", "Bahamas", "Maldives", "Gambia", "Comoros"))
+    )
+
+
+def with_article(name: str) -> str:
+    """ "the United States", "India"."""
+    return f"the {name}" if takes_article(name) else name
+
+
 @cache
 def aliases(word: str) -> frozenset[str]:
     """Every lower-case way of naming the country ``word`` names, its demonym and their plurals, spelled as word

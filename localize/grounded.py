@@ -10,8 +10,11 @@ Policy (README, "What gets replaced"):
   similar rank, a region a region, a capital the capital; districts (Wimbledon) and unknown places stay; a venue
   keeps its name around the place in it ("Melbourne Cricket Ground" -> "Delhi Cricket Ground"); the place that
   says where a kept organisation or venue is stays too;
-- organisations: the place in a name moves ("Bank of America" -> "Bank of India"); an organisation named after a
-  place moves with it; other organisations are left to the open-vocabulary analogy (single words) or kept.
+- organisations (``localize.organisations``): global brands and international bodies stay; an organisation of the
+  source country becomes a real one of the target of the same kind (a central bank its central bank, a university
+  a university, a company one of its sector, a club one of its sport); a foreign one stays; where the target has
+  none of the kind, the place in the name moves ("Los Angeles Lakers" -> "Delhi Lakers") or the name is kept; an
+  organisation of no recognised kind moves with the place in or of its name, or is kept.
 
 Pseudonymize (``pseudonymous=True``, target = source allowed): people as above, never given their own name; a city
 becomes another city of its own country of similar rank, a region another region of its country, an organisation
@@ -23,11 +26,11 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from localize import names, places
+from localize import names, organisations, places
 from localize.config import LocalizeConfig
-from localize.countries import Country, country, find_country, normalize
+from localize.countries import Country, country, find_country, normalize, with_article
 from localize.mapping import Decision, Kept, Kind, Move
 from localize.places import Place
 from localize.text import Mention, abbreviation, match_casing, words_of
@@ -35,6 +38,7 @@ from localize.text import Mention, abbreviation, match_casing, words_of
 # "Harvard University in Cambridge", "Acme Corp, Denver"; not "at", which in a fixture list is the home team's city
 _LOCATED_BY = re.compile(r"\s+in\s+|\s*,\s*", re.IGNORECASE)
 INITIAL = re.compile(r"^[A-Z]\.?$")
+PLACE_KINDS = ("country", "region", "city")
 PARTICLES = frozenset(
     ["van", "von", "de", "da", "di", "del", "della", "der", "den", "du", "dos", "das", "bin", "ibn", "al", "el"]
     + ["le", "la", "st.", "st"]
@@ -60,6 +64,7 @@ class ToPlace:
     surface: str
     region: str | None = None  # a city written with its region ("Boston, Massachusetts"): the region as written
     country: str | None = None
+    located: str | None = None  # the organisation written right before it, as where that is ("Harvard University")
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,7 @@ class Around:
     inside: tuple[int, int]
     place: Place
     inner: Fixed | ToPlace
+    why: str | None = None  # an organisation of a kind the target has none of: what it was taken for
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,17 @@ class OneName:
     role: str  # "first" or "surname"
     gender: str | None
     follows: str | None  # the full name the word is part of, as written
+
+
+@dataclass(frozen=True)
+class ToOrganisation:
+    """A real organisation of the target of ``kind`` (and of the sector or sport ``detail``) for ``surface``."""
+
+    surface: str
+    kind: str
+    detail: str
+    why: str  # what it was taken for, and how: shown beside the replacement
+    fallback: Around | None = None  # where every candidate is taken: the place in the name moves instead
 
 
 @dataclass(frozen=True)
@@ -111,6 +128,7 @@ class Facts:
     full_forms: dict[str, str] = field(default_factory=dict)  # lower-case word -> the full name it is part of
     anchored: dict[str, str] = field(default_factory=dict)  # normalized place -> the kept entity it locates
     regions: dict[str, str] = field(default_factory=dict)  # normalized city -> the region written with it
+    located: dict[str, str] = field(default_factory=dict)  # normalized place -> the organisation it locates
 
     @property
     def same(self) -> bool:
@@ -147,6 +165,7 @@ class Rules:
         for first, place in located_mentions(text, mentions):
             self._anchor(first, place, selected)
             self._pair(first, place)
+            facts.located.setdefault(normalize(place.text), first.text)
         return facts
 
     def _pair(self, city: Mention, region: Mention) -> None:
@@ -171,7 +190,8 @@ class Rules:
         everywhere in the text ("Harvard University in Varanasi" would be a new, false fact). An entity that is
         itself a country, region or city, or a team named after one ("MONTREAL AT CHICAGO"), anchors nothing."""
         found = places.recognize(words_of(entity.text), self.facts.common, self.config.places)
-        if found.kind in ("country", "region", "city"):
+        known = organisations.recognize(entity.text, None).known is not None  # "Google" is also a town
+        if found.kind in ("country", "region", "city") and not known:
             return
         if entity.entity_group not in selected or isinstance(self.decide(entity), Kept):
             self.facts.anchored.setdefault(normalize(place.text), entity.text)
@@ -209,6 +229,11 @@ class Rules:
 
     def _location(self, surface: str, words: list[str]) -> Decision:
         found = places.recognize(words, self.facts.common, self.config.places)
+        # "Harvard University" tagged as a place is the university the data knows by that name; "Google" a brand,
+        # though a town bears the name too.
+        known = organisations.recognize(surface, self.facts.source.code if self.facts.source else None)
+        if known.known is not None and (known.kind in organisations.STAYS or found.kind not in PLACE_KINDS):
+            return self.organisation(surface, words)
         if found.kind == "venue" and found.place is not None and found.inside is not None:
             return self._around(words, found.place, found.inside, "venue")
         if found.kind == "district":
@@ -220,21 +245,110 @@ class Rules:
     def organisation(self, surface: str, words: list[str]) -> Decision:
         facts = self.facts
         found = places.recognize(words, facts.common, self.config.places)
-        if found.kind in ("country", "city", "region") and found.place is not None:
+        named_after = found.kind in ("country", "city", "region") and found.place is not None
+        known = organisations.recognize(surface, facts.source.code if facts.source else None, self._country_in)
+        if known.kind in organisations.STAYS:
+            return Kept(f"{organisations.described(known.kind, '')}, the same in every country ({known.how}): kept",
+                        known.kind)  # fmt: skip
+        # "HARTFORD" in a results table is the team named after the city, not the insurer of that name.
+        company_or_place = (
+            named_after
+            and known.known is not None
+            and known.known.source.startswith("pytickersymbols")
+            and len(words) == 1
+        )
+        if known.kind is not None and (known.known is not None or not named_after) and not company_or_place:
+            return self._organisation_of(surface, words, known)
+        if named_after:
             # A team or body named after a place ("Barcelona", "NEW YORK") moves only with a place of the source
             # country; a foreign club stays foreign.
-            foreign = facts.source is None or found.place.country != facts.source.code
-            if foreign and not self.pseudonymous:
-                source = facts.source.name if facts.source else "the source country"
-                return Kept(f"named after {found.place.name}, outside {source}: kept")
+            foreign = self._foreign(found.place)
+            if foreign is not None:
+                return Kept(f"named after {found.place.name}, {foreign}: kept")
             decision = self._place(found.place, surface)
             return Move("organisation", decision.request) if isinstance(decision, Move) else decision
         inside = places.place_inside(words, facts.common, self.config.places) if len(words) > 1 else None
-        if inside is not None:
-            return self._around(words, inside[0].place, inside[1], "organisation")
+        foreign = self._foreign(inside[0].place) if inside is not None else None
+        if foreign is not None:  # "Partizan Belgrade", "London Newsroom": a foreign organisation
+            return Kept(f"names {inside[0].place.name}, {foreign}: a foreign organisation, kept")
+        return self._by_place_inside(words, None) or self._unplaced(surface, words)
+
+    def _foreign(self, place: Place) -> str | None:
+        """Why an organisation named after (or with) ``place`` is foreign ("outside the United States"), or None."""
+        source = self.facts.source
+        if self.pseudonymous or (source is not None and place.country == source.code):
+            return None
+        return f"outside {with_article(source.name)}" if source is not None else "outside the source country"
+
+    def _organisation_of(self, surface: str, words: list[str], known: organisations.Recognized) -> Decision:
+        """An organisation of a recognised kind: the target's own of that kind when it is of the source country,
+        else kept (foreign, or of no known country)."""
+        facts = self.facts
+        kind, what = known.kind, organisations.described(known.kind, known.detail)
+        source = facts.source
+        if known.country is None:
+            inside = self._by_place_inside(words, kind, known.known is not None)
+            return inside or Kept(f"{what} of no known country ({known.how}): kept", kind)
+        of = with_article(country(known.country).name)
+        if source is None or known.country != source.code:
+            where = "already of the target country" if known.country == facts.target.code else "foreign"
+            return Kept(f"{what} of {of}, {where} ({known.how}): kept", kind)
+        why = f"{what} of {of} ({known.how})"
+        members = organisations.pool(facts.target.code, kind, known.detail)
+        none = f"{why}; no other {what.split(' ', 1)[1]} of {with_article(facts.target.name)} in the data"
+        inside = self._by_place_inside(words, kind, known.known is not None) or self._by_full_name(words, known)
+        around = inside.request if isinstance(inside, Move) and isinstance(inside.request, Around) else None
+        if any(organisations.key(o.name) != organisations.key(surface) for o in members):
+            # Where another organisation of the text took the last one of the pool, the place in the name moves.
+            taken = f"{why}; every one of the data taken: the place in its name moved"
+            fallback = replace(around, why=taken) if around is not None else None
+            return Move(kind, ToOrganisation(surface, kind, known.detail, why, fallback))
+        if around is not None:
+            return Move(kind, replace(around, why=f"{none}: the place in its name moved"))
+        return inside or Kept(f"{none}: kept", kind)
+
+    def _by_full_name(self, words: list[str], known: organisations.Recognized) -> Decision | None:
+        """ "NY RANGERS", "LA Lakers": the place of the name the data knows ("New York Rangers"), written before
+        the same last words."""
+        if known.known is None:
+            return None
+        full = known.known.name.split()
+        found = places.place_inside(full, lambda word: False, self.config.places)
+        if found is None or found[1][0] != 0:
+            return None
+        rest = [w.lower() for w in full[found[1][1] :]]
+        if not rest or len(words) <= len(rest) or [w.lower() for w in words[-len(rest) :]] != rest:
+            return None
+        place = found[0].place
+        decision = self._place(place, place.name)
+        if not isinstance(decision, Move):
+            return None
+        return Move(known.kind, Around(tuple(words), (0, len(words) - len(rest)), place, decision.request))
+
+    def _by_place_inside(self, words: list[str], kind: Kind | None, known: bool = False) -> Decision | None:
+        """The place in the name moves, the rest stays ("Bank of America" -> "Bank of India"); None when there is
+        no place in it. In the name of an organisation the data knows ("Boston Celtics") a common word that names
+        a city is that city."""
+        common = (lambda word: False) if known else self.facts.common
+        inside = places.place_inside(words, common, self.config.places) if len(words) > 1 else None
+        if inside is None:
+            return None
+        return self._around(words, inside[0].place, inside[1], kind or "organisation")
+
+    def _unplaced(self, surface: str, words: list[str]) -> Decision:
         if len(words) == 1 and self.config.organisation_analogy:
             return Move("organisation", Analogy(surface))
-        return Kept("an organisation with no place in its name: kept whole")
+        return Kept("an organisation of no known kind and no place in its name: kept whole")
+
+    def _country_in(self, words: Sequence[str]) -> str | None:
+        """The country an organisation's name places it in: a country or demonym word ("American Airlines"), or
+        the country of a place in it ("Bank of America", "University of Texas")."""
+        for word in words:
+            found = find_country(word) if word[:1].isupper() else None
+            if found is not None:
+                return found.code
+        inside = places.place_inside(list(words), self.facts.common, self.config.places) if len(words) > 1 else None
+        return inside[0].place.country if inside is not None else None
 
     def demonym(self, surface: str, words: list[str]) -> Decision:
         facts = self.facts
@@ -274,7 +388,8 @@ class Rules:
             return Kept(f"already a {place.kind} of {facts.target.name}")
         if place.country in facts.kept_countries:
             return Kept(f"a {place.kind} of {country(place.country).name}, which the text names: kept")
-        return Move(place.kind, ToPlace(place, surface, facts.regions.get(normalize(surface))))
+        region, located = facts.regions.get(normalize(surface)), facts.located.get(normalize(surface))
+        return Move(place.kind, ToPlace(place, surface, region, located=located))
 
 
 RULES: dict[str, Callable[[Rules, str, list[str]], Decision]] = {

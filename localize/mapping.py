@@ -13,12 +13,19 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, get_args
 
+# The kinds of organisation the grounded strategy tells apart (localize.organisations).
+OrganisationKind = Literal[
+    "central bank", "parliament", "lower house", "upper house", "supreme court", "federal police", "stock exchange",
+    "commodity exchange", "space agency", "national broadcaster", "finance ministry", "agriculture ministry",
+    "weather service", "environment agency", "news agency", "party", "university", "newspaper", "club", "league",
+    "company", "global brand", "international",
+]  # fmt: skip
 # What an entity was taken for; the grounded strategy says it for each replacement, the open-vocabulary
 # analogy does not know it (None).
 Kind = Literal[
     "country", "region", "city", "venue", "first name", "surname", "full name", "initial", "organisation", "demonym",
-    "e-mail address", "web address", "handle",
-]
+    "e-mail address", "web address", "handle", OrganisationKind,
+]  # fmt: skip
 Strategy = Literal["grounded", "open-vocabulary", "redact"]
 VERSION = 2
 Mode = Literal["localize", "pseudonymize", "redact"]
@@ -26,9 +33,10 @@ Mode = Literal["localize", "pseudonymize", "redact"]
 
 @dataclass(frozen=True)
 class Kept:
-    """The entity stays as written, and why."""
+    """The entity stays as written, and why (and what it was taken for, where that is known)."""
 
     reason: str
+    kind: Kind | None = None
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from localize import LocalizeConfig, LocalizeError, Localizer, places
+from localize import LocalizeConfig, LocalizeError, Localizer, organisations, places
 from localize import names as name_data
 from localize.countries import find_country, normalize
 
@@ -137,10 +137,13 @@ def test_a_foreign_country_named_in_the_text_keeps_its_places(loc: Localizer) ->
 
 
 def test_organisations_move_the_place_in_their_name(loc: Localizer) -> None:
-    text = "Bank of America and the Chicago Bulls"
-    _, new = rewrite(loc, text, ("ORG", "Bank of America"), ("ORG", "Chicago Bulls"))
-    assert new[0] == "Bank of India"
+    # An organisation of no kind the data knows, and a club of a sport India has no club of (issue #28: a bank
+    # of the source country becomes a bank of the target, tests/test_localize_organisations.py).
+    text = "The Milwaukee Symphony Orchestra and the Chicago Bulls"
+    result, new = rewrite(loc, text, ("ORG", "Milwaukee Symphony Orchestra"), ("ORG", "Chicago Bulls"))
+    assert new[0].endswith(" Symphony Orchestra") and is_city_of(new[0][: -len(" Symphony Orchestra")], "India")
     assert new[1].endswith(" Bulls") and is_city_of(new[1][: -len(" Bulls")], "India"), new
+    assert "no other basketball club of India" in result.replacements[1].reason
 
 
 def test_multi_word_names_are_never_patchwork(loc: Localizer) -> None:
@@ -255,11 +258,11 @@ def test_a_bad_pool_part_is_one_clear_line() -> None:
 
 
 def test_the_place_of_a_kept_organisation_stays_everywhere(loc: Localizer) -> None:
-    text = "Emma spoke at Harvard University in Boston, then flew from Boston to Chicago."
-    items = (("PER", "Emma"), ("ORG", "Harvard University"), ("LOC", "Boston"), ("LOC", "Boston"), ("LOC", "Chicago"))
+    text = "Emma spoke at Google in Boston, then flew from Boston to Chicago."
+    items = (("PER", "Emma"), ("ORG", "Google"), ("LOC", "Boston"), ("LOC", "Boston"), ("LOC", "Chicago"))
     result, new = rewrite(loc, text, *items)
     assert new[1] is None and new[2] is None and new[3] is None, result.text
-    assert "Harvard University" in result.replacements[2].reason
+    assert "Google" in result.replacements[2].reason
     assert is_city_of(new[4], "India") and new[0] is not None
     # With organisations left out, every organisation stays, and so does the place that says where it is.
     text = "Bank of America, Boston, opened a branch in Chicago."
@@ -274,9 +277,8 @@ def test_the_place_of_a_kept_organisation_stays_everywhere(loc: Localizer) -> No
 
 
 def test_the_city_of_a_kept_venue_stays(loc: Localizer) -> None:
-    # The tagger may take an institution for a place (the shipped model tags "Harvard University" LOC).
-    text = "She spoke at Harvard University in Boston before flying to Chicago."
-    result, new = rewrite(loc, text, ("LOC", "Harvard University"), ("LOC", "Boston"), ("LOC", "Chicago"))
+    text = "She spoke at Fenway Park in Boston before flying to Chicago."
+    result, new = rewrite(loc, text, ("LOC", "Fenway Park"), ("LOC", "Boston"), ("LOC", "Chicago"))
     assert new[:2] == [None, None], result.text
     assert is_city_of(new[2], "India")
 
@@ -295,7 +297,9 @@ def test_a_place_after_a_kept_place_or_foreign_team_is_not_anchored(loc: Localiz
         ("LOC", "Texas"),
     )
     result, new = rewrite(loc, text, *items)
-    assert new[0] is None and new[2] is None and is_city_of(new[1].title(), "India"), result.text
+    assert new[0] is None and is_city_of(new[1].title(), "India"), result.text
+    # The New York Jets (the data's name for "NY JETS"): India has no American football club, so New York moves.
+    assert new[2].endswith(" JETS") and is_city_of(new[2].removesuffix(" JETS").title(), "India")
     assert is_city_of(new[3].title(), "India") and is_city_of(new[5], "India") and is_region_of(new[7], "India")
 
 
@@ -304,14 +308,15 @@ def test_the_place_of_a_moved_organisation_moves_with_it(loc: Localizer) -> None
     result, new = rewrite(
         loc, text, ("ORG", "Bank of America"), ("LOC", "Boston"), ("ORG", "Microsoft"), ("LOC", "Seattle")
     )
-    assert new[0] == "Bank of India" and is_city_of(new[1], "India"), result.text
+    banks = {o.name for o in organisations.pool("IN", "company", "financials")}
+    assert new[0] in banks and is_city_of(new[1], "India"), result.text
     assert new[2] is None and is_city_of(new[3], "India")  # "staff in" stands between them: not where it is
 
 
 def test_a_common_word_is_no_small_town(loc: Localizer) -> None:
     # int8 tagging once split "Harvard University" into ORG "Harvard" and LOC "University" (a Florida town).
-    text = "She spoke at Harvard University in Boston and lives in Columbia."
-    items = (("ORG", "Harvard"), ("LOC", "University"), ("LOC", "Boston"), ("LOC", "Columbia"))
+    text = "She spoke at Fenway University in Boston and lives in Columbia."
+    items = (("ORG", "Fenway"), ("LOC", "University"), ("LOC", "Boston"), ("LOC", "Columbia"))
     result, new = rewrite(loc, text, *items)
     assert new[:3] == [None, None, None], result.text
     assert is_city_of(new[3], "India")  # a common word, but a city of 140,000

@@ -58,7 +58,8 @@ def test_the_map_is_json_with_every_entity_kept_or_moved(loc: Localizer) -> None
     assert data["entries"]["PER"]["Bill Gates"]["kind"] == "full name"
     assert data["entries"]["LOC"]["Chicago"]["kind"] == "city"
     assert data["entries"]["ORG"]["Microsoft"]["replacement"] is None
-    assert "no place in its name" in data["entries"]["ORG"]["Microsoft"]["reason"]
+    assert "global brand" in data["entries"]["ORG"]["Microsoft"]["reason"]
+    assert data["entries"]["ORG"]["Microsoft"]["kind"] == "global brand"
     assert data["entries"]["LOC"]["Germany"]["reason"] == "a foreign country: kept"
     assert EntityMap.from_dict(data) == result.mapping
 
