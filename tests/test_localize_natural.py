@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from localize import Localizer, Policy, communities, places, restore
@@ -104,6 +104,8 @@ def test_families_stay_one_family_and_the_rewrite_restores(
     """Any two spouses keep one new surname, a relative's lone first name stays a first name of the target,
     another person gets another surname, and restore gives the text back byte for byte."""
     a, b, surname, other = words
+    # A known surname before an unknown word reads as a name written family name first ("Boba Aaaaa": Boba)
+    assume(all(name_data.surname_rank(given) is None for given in (a, b)))
     text = f"{a} {surname} and {b} {surname} met {a} {other}; later their son {son} called."
     items = [("PER", f"{a} {surname}"), ("PER", f"{b} {surname}"), ("PER", f"{a} {other}"), ("PER", son)]
     result = loc.rewrite(text, ents(text, *items), target=target, source="USA")
