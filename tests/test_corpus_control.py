@@ -16,6 +16,7 @@ from corpus import shards
 from localize import restore
 
 from .conll_fixtures import write_conll_dir
+from .helpers import ents
 from .helpers import run_corpus as run
 
 STORY = [
@@ -38,16 +39,8 @@ def read_output(folder: Path) -> list[dict[str, Any]]:
 
 
 def rows(repeat: int = 1) -> list[dict[str, Any]]:
-    out = []
-    for n, (text, items) in enumerate(STORY * repeat):
-        entities, cursor = [], 0
-        for group, word in items:
-            start = text.index(word, cursor)
-            entities.append({"entity_group": group, "start": start, "end": start + len(word), "score": 1.0,
-                             "word": word})  # fmt: skip
-            cursor = start + len(word)
-        out.append({"id": f"r{n}", "text": text, "entities": entities})
-    return out
+    story = enumerate(STORY * repeat)
+    return [{"id": f"r{n}", "text": text, "entities": ents(text, *items)} for n, (text, items) in story]
 
 
 def test_run_scope_keeps_one_map_over_rows_and_every_row_restores(tmp_path: Path, write_input: Any) -> None:
@@ -120,8 +113,7 @@ def test_a_saved_mapping_carries_its_names_mode_and_countries_to_a_new_corpus(
     later = tmp_path / "later"
     later.mkdir()
     text = "Michelle Obama wrote to Barack Obama from Seattle."
-    entities = [{"entity_group": g, "start": text.index(w), "end": text.index(w) + len(w), "score": 1.0, "word": w}
-                for g, w in (("PER", "Michelle Obama"), ("PER", "Barack Obama"), ("LOC", "Seattle"))]  # fmt: skip
+    entities = ents(text, ("PER", "Michelle Obama"), ("PER", "Barack Obama"), ("LOC", "Seattle"))
     source = write_input("jsonl", later, [{"id": "x", "text": text, "entities": entities}])
     assert run("rewrite", source, "--mapping", saved, "--output", tmp_path / "two.parquet") == 0  # no --mode
     (row,) = read_output(tmp_path / "two.parquet")
