@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from typing import TypedDict
 
@@ -10,6 +11,9 @@ from ner.text import Span, is_punctuation
 # Punctuation a name may hold between its words ("Johnson & Johnson", "Dr . Smith" in spaced text); any other mark
 # between two words labelled as one entity ends it there ("Mary Jones / Bill Gates" are two people).
 INNER_PUNCTUATION = frozenset(["&", "'", "\u2019", "."])
+# White space no name crosses: a tab separates a pasted table's columns ("Mary Jones<TAB>Mary Jones" is two cells),
+# a line break ends a line.
+SEPARATING_SPACE = frozenset("\t\n\r\x0b\x0c")
 
 
 class Entity(TypedDict):
@@ -79,7 +83,7 @@ def _clean_parts(text: str, words: Sequence[Span], group: list[int], atoms: froz
             parts.append([])
             continue
         gap = text[words[parts[-1][-1]][1] : words[i][0]] if parts[-1] else ""
-        if gap and not gap.isspace():  # markup or an invisible separator between the two words
+        if gap and (not gap.isspace() or SEPARATING_SPACE & set(gap)):  # markup, a separator, a tab
             parts.append([])
         parts[-1].append(i)
     return [trimmed for part in parts if (trimmed := _trim_punctuation(text, words, part))]
@@ -96,6 +100,11 @@ def _trim_punctuation(text: str, words: Sequence[Span], part: list[int]) -> list
 
 def _entity(text: str, words: Sequence[Span], scores: Sequence[float], group: list[int], kind: str) -> Entity:
     start, end = words[group[0]][0], words[group[-1]][1]
+    # A soft hyphen or zero-width joiner belongs inside a word; at a name's edge it is no part of the name
+    while end > start and unicodedata.category(text[end - 1]) == "Cf":
+        end -= 1
+    while start < end and unicodedata.category(text[start]) == "Cf":
+        start += 1
     score = sum(scores[i] for i in group) / len(group)
     return {
         "entity_group": kind,
