@@ -106,6 +106,7 @@ def entities_of(text: str, labels: list[str]) -> list[str]:
         ("New\t York", ["B-LOC", "I-LOC"], ["New", "York"]),
         # a soft hyphen or zero-width joiner at a word's edge is no part of the name
         ("Mary Jones\xad", ["B-PER", "I-PER"], ["Mary Jones"]),
+        ("Mary Jones+", ["B-PER", "I-PER"], ["Mary Jones"]),
         ("\u200dMary Jo\xadnes", ["B-PER", "I-PER"], ["Mary Jo\xadnes"]),
     ],
 )
