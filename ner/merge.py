@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from typing import TypedDict
 
@@ -100,12 +99,6 @@ def _trim_punctuation(text: str, words: Sequence[Span], part: list[int]) -> list
 
 def _entity(text: str, words: Sequence[Span], scores: Sequence[float], group: list[int], kind: str) -> Entity:
     start, end = words[group[0]][0], words[group[-1]][1]
-    # A soft hyphen, a zero-width joiner, "+" or "=" belongs inside a word ("+1", "10="); at a name's edge it is
-    # no part of the name ("Mary Jones+")
-    while end > start and _edge_mark(text[end - 1]):
-        end -= 1
-    while start < end and _edge_mark(text[start]):
-        start += 1
     score = sum(scores[i] for i in group) / len(group)
     return {
         "entity_group": kind,
@@ -114,7 +107,3 @@ def _entity(text: str, words: Sequence[Span], scores: Sequence[float], group: li
         "start": int(start),
         "end": int(end),
     }
-
-
-def _edge_mark(char: str) -> bool:
-    return unicodedata.category(char) == "Cf" or char in "+="
