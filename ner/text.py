@@ -58,8 +58,8 @@ _CLOSERS = frozenset("\"')]}\u2019\u201d\u00bb\u300d\u300f")
 # between digits also "1,000", "10:30", "1/2".
 _JOINERS = frozenset(".'\u2019-\u2010\u2011&_\u00b7")
 _NUMBER_JOINERS = frozenset(",:/")
-_JOINING_INVISIBLES = frozenset("\xad\u200c\u200d")  # soft hyphen, zero-width (non-)joiner
-_IN_WORD = _JOINING_INVISIBLES | frozenset("+=")  # "+" and "=" as CoNLL keeps them: "+1", "10=" in results tables
+_JOINING_INVISIBLES = frozenset("\xad\u200c\u200d")  # soft hyphen, zero-width (non-)joiner: between letters only
+_NUMBER_SIGNS = frozenset("+=")  # as CoNLL keeps them beside a digit ("+44", "10=", "1=80") or inside "Tel+44"
 # Words whose final period is part of the word, as in CoNLL ("Corp.", "Mr."); single letters and dotted
 # forms ("J.", "U.S.", "e.g.") are recognised by shape.
 _ABBREVIATIONS = frozenset(
@@ -198,7 +198,8 @@ def _split_chunk(chunk: str, offset: int) -> list[Span]:
     pieces: list[Span] = []
     i = 0
     while i < len(chunk):
-        end = _word_end(chunk, i) if _is_word_char(chunk[i]) else _other_end(chunk, i)
+        starts_word = _is_word_char(chunk[i]) or _in_word(chunk, i)
+        end = _word_end(chunk, i) if starts_word else _other_end(chunk, i)
         pieces.append((i, end))
         i = end
     pieces = _keep_abbreviation_periods(chunk, pieces)
@@ -208,7 +209,7 @@ def _split_chunk(chunk: str, offset: int) -> list[Span]:
 def _word_end(chunk: str, i: int) -> int:
     n, start = len(chunk), i
     while i < n:
-        if _is_word_char(chunk[i]) or _joins(chunk, start, i):
+        if _is_word_char(chunk[i]) or _in_word(chunk, i) or _joins(chunk, start, i):
             i += 1
         elif unicodedata.category(chunk[i]) == "Sc" and chunk[i - 1].isupper():
             return i + 1  # a currency written after its country's letters: "US$", "C$", "HK$"
@@ -230,6 +231,20 @@ def _joins(chunk: str, start: int, i: int) -> bool:
     # "1,000", "10:30", "1/2", but not "Jones0/0": a number's marks join numbers only.
     number = chunk[i] in _NUMBER_JOINERS and chunk[i - 1].isdigit() and chunk[i + 1].isdigit()
     return number and not any(c.isalpha() for c in chunk[start:i])
+
+
+def _in_word(chunk: str, i: int) -> bool:
+    """An invisible joiner or a number sign inside a word. Never at a name's edge, where it would make the name's
+    end fall inside a word ("Mary Jones+", "Mary Jones\xad"): a number sign stays only beside a digit."""
+    char = chunk[i]
+    if char not in _JOINING_INVISIBLES and char not in _NUMBER_SIGNS:
+        return False
+    before = chunk[i - 1] if i > 0 else ""
+    after = chunk[i + 1] if i + 1 < len(chunk) else ""
+    between = bool(before and after) and _is_word_char(before) and _is_word_char(after)
+    if char in _JOINING_INVISIBLES:
+        return between
+    return between or before.isdigit() or after.isdigit()
 
 
 def _other_end(chunk: str, i: int) -> int:
@@ -278,7 +293,7 @@ def _split_cjk(text: str, start: int, end: int) -> list[Span]:
 
 
 def _is_word_char(char: str) -> bool:
-    return unicodedata.category(char)[0] in "LNM" or char in _IN_WORD
+    return unicodedata.category(char)[0] in "LNM"
 
 
 def _is_mark(char: str) -> bool:

@@ -57,6 +57,8 @@ def sentences(text: str) -> list[str]:
             ["mary.jones@chicago.gov", "(", "https://x.org/a_(b)", ")", ".", "@Obama", "#MeToo", "&amp;"],
         ),
         ("a\x00b\u200bc d\u200de", ["a", "b", "c", "d\u200de"]),
+        ("Mary Jones+ AA+ Tel+44 +0.05 1=80", ["Mary", "Jones", "+", "AA", "+", "Tel+44", "+0.05", "1=80"]),
+        ("Jones\xad \xadJones Ex\xadample x\u200d", ["Jones", "\xad", "\xad", "Jones", "Ex\xadample", "x", "\u200d"]),
         ("", []),
         (" \n\t\r ", []),
     ],

@@ -22,8 +22,8 @@ NAMES = ["Mary Jones", "Bill Gates", "Chicago", "Boston", "Paris", "Microsoft", 
 GLUE = (
     "— – / \\ ( ) [ ] \" “ ” ' ’ <b> </b> <a\thref='x.html'> </a> <!--c--> ** _ ` | @ # & &amp; &mdash; "
     "mary@x.org https://x.org/p?q=1 www.x.org @handle #tag 😀 👨\u200d👩\u200d👧 🗽 北京 东京 שלום مرحبا "
-    "U.S. St. O'Neil Hewlett-Packard 1,000.5 , . ; : ! ? …"
-).split() + ["\t", "\r\n", "\n", "\x00", " ", "  ", "\u200b", "\ufeff"]
+    "U.S. St. O'Neil Hewlett-Packard 1,000.5 , . ; : ! ? … + = +1 10="
+).split() + ["\t", "\r\n", "\n", "\x00", " ", "  ", "\u200b", "\ufeff", "\xad", "\u200c", "\u200d"]
 TEXTS = st.lists(
     st.one_of(st.sampled_from(NAMES), st.sampled_from(GLUE), st.text(max_size=4)), min_size=1, max_size=24
 ).map("".join)
@@ -80,6 +80,16 @@ def test_the_issues_examples_keep_every_word(parts: tuple[EntityTagger, Localize
     assert "—the mayor of " in result.text and "—spoke. I met " in result.text
     assert "mary.jones@chicago.gov" in result.text
     assert {r.original for r in result.replacements} >= {"Mary Jones", "Bill Gates", "Chicago"}
+
+
+@pytest.mark.parametrize(
+    "text", ["Mary Jones+ met Bill Gates\xad in Paris=.", "Mary Jones\u200d and Chicago+1 won 10=3."]
+)
+def test_a_name_never_takes_a_number_sign_or_an_invisible_joiner(
+    parts: tuple[EntityTagger, Localizer], text: str
+) -> None:
+    check(parts, text)
+    assert {e["word"] for e in parts[0](text)} >= {"Mary Jones"}
 
 
 def test_a_changed_outside_byte_is_caught(parts: tuple[EntityTagger, Localizer]) -> None:
