@@ -17,7 +17,8 @@ Figures per target:
   (Kanazawa, also a surname) counts as read as the city, and a region written after its own city ("Kanazawa,
   Ishikawa") as the region;
 - variety: distinct replacements / distinct originals over all documents, for first names, surnames, cities;
-- rank in band, capital a band: the same with capitals a band of their own (a capital becomes the capital);
+- rank in band, capital a band: the same with the source's capital a band of its own (it becomes the target's
+  capital, whatever the two capitals' ranks);
 - rank within one band: the replacement's band is the original's or the next one up or down (the issue's
   wording: "within one band of the original's");
 - same/nested places: documents where two different cities get the same replacement or one inside the other
@@ -54,6 +55,7 @@ from localize import names as name_data
 from localize.countries import find_country, normalize, plain
 
 BANDS = (1, 5, 20, 100, 500)  # rank (1-based) upper bounds; beyond: >500
+SAME_CITY_DEGREES = 0.5  # a cities1000 row of the same name this near (latitude + longitude) is the same city
 TEMPLATES_PAIR = (
     "The company opened a new office in {city}, {region}, last year.",
     "Police in {city}, {region}, said on Monday that two men had been arrested.",
@@ -73,15 +75,25 @@ def _coordinates1000(code: str) -> tuple[list[str], list[tuple[float, float]]]:
 
 
 def geocoded_region(name: str, code: str) -> str | None:
-    """The region of the largest GeoNames city of ``name`` in the country, reverse geocoded: the admin1 of the
-    nearest cities1000 row (so that a city spelt differently in the two copies of GeoNames still counts)."""
+    """The region of the largest GeoNames city of ``name`` in the country, as cities1000 gives it: the admin1 of
+    the nearest cities1000 row of the same name, or where none lies within ``SAME_CITY_DEGREES`` (a city spelt
+    differently in the two copies of GeoNames), of the nearest row of any name. The nearest row alone is often a
+    town across the border of a city's region (Sagamihara, Kanagawa, beside Tokyo)."""
     import numpy as np
 
     row = next((r for r in places._rows_by_country().get(code, []) if plain(r["name"]) == plain(name)), None)
-    regions, points = _coordinates1000(code)
-    if row is None or not points:
+    if row is None:
         return None
-    distance = np.abs(np.asarray(points) - (row["latitude"], row["longitude"])).sum(axis=1)
+    here = (row["latitude"], row["longitude"])
+    same = _cities1000().get((code, normalize(plain(name))), [])
+    if same:
+        lat, lon, admin1 = min(same, key=lambda r: abs(r[0] - here[0]) + abs(r[1] - here[1]))
+        if abs(lat - here[0]) + abs(lon - here[1]) <= SAME_CITY_DEGREES:
+            return normalize(plain(admin1))
+    regions, points = _coordinates1000(code)
+    if not points:
+        return None
+    distance = np.abs(np.asarray(points) - here).sum(axis=1)
     return normalize(plain(regions[int(np.argmin(distance))]))
 
 
@@ -256,7 +268,9 @@ def pair_figures(results: list[RewriteResult], code: str, kv) -> dict[str, str]:
     return {"name pairs go together (AUC)": ", ".join(shown) or "-"}
 
 
-def naturalness(results: list[RewriteResult], generated_results: list[RewriteResult], code: str) -> dict[str, str]:
+def naturalness(
+    results: list[RewriteResult], generated_results: list[RewriteResult], code: str, source_code: str
+) -> dict[str, str]:
     coherent = pairs = 0
     for res in generated_results:
         city, region = res.replacements[0], res.replacements[1]
@@ -299,7 +313,7 @@ def naturalness(results: list[RewriteResult], generated_results: list[RewriteRes
             same_band = band(pools.source_rank(old)) == band(new.rank)
             in_band += same_band
             near_band += abs(band(pools.source_rank(old)) - band(new.rank)) <= 1
-            in_band_capitals += new.capital if old.capital else same_band
+            in_band_capitals += new.capital if old.capital and old.country == source_code else same_band
             if old.population >= 500_000:
                 big += 1
                 big_small += new.population < 50_000
@@ -362,7 +376,7 @@ def main() -> int:
         results = [localizer.rewrite(text, entities, target, args.source) for text, entities in docs]
         made = [localizer.rewrite(text, entities, target, args.source) for text, entities in extra]
         seconds = time.perf_counter() - start
-        values = naturalness(results, made, country.code)
+        values = naturalness(results, made, country.code, source.code)
         values.update(pair_figures(results, country.code, localizer.index.kv))
         values.update(localize_figures(results, country.code))
         print(f"\n## {target} ({country.code}), {seconds:.1f} s")

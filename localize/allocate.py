@@ -151,7 +151,7 @@ class Allocator:
         self.memo: dict[tuple[str, str], Outcome] = {}  # (what, normalized original) -> what it got
         self.used: dict[str, set[str]] = {"place": set(), "name": set(), "organisation": set()}
         self.name_pools = names.load_pools().get(target.code)
-        self.pseudonymous = pseudonymous  # no capital for a capital; no original of the text becomes a replacement
+        self.pseudonymous = pseudonymous  # no original of the text becomes a replacement
         self.families: list[tuple[int, int, str]] = []  # (start, end, new surname) of the text's people
         self.near: Mention | None = None  # the mention being allocated
 
@@ -257,7 +257,7 @@ class Allocator:
         if key not in self.memo:
             where = country(request.country) if request.country else self.target
             located = self._where_located(request)
-            self.memo[key] = located or self._place(place, surface, where, request.region)
+            self.memo[key] = located or self._place(place, surface, where, request.region, request.capital)
         outcome = self.memo[key]
         if isinstance(outcome, Pick) and not abbreviation(surface):
             return replace(outcome, text=match_casing(surface, outcome.text, False))
@@ -282,8 +282,10 @@ class Allocator:
         self._settle(city, None)
         return Pick(city.name, "city", f"where {moved.text} is (GeoNames cities of {self.target.name})")
 
-    def _place(self, place: Place, surface: str, where: Country, region: str | None = None) -> Outcome:
-        capital = self._capital() if place.kind == "city" and place.capital and not self.pseudonymous else None
+    def _place(
+        self, place: Place, surface: str, where: Country, region: str | None = None, as_capital: bool = False
+    ) -> Outcome:
+        capital = self._capital() if as_capital else None
         if capital is not None:
             self.used["place"].add(capital.name.lower())
             self._settle(capital, region)

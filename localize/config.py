@@ -29,6 +29,9 @@ class PlaceSizes:
     # section of it ("South Boston"): no replacement (localize.places.sections_of).
     section_km: float = 30.0
     section_share: float = 0.9
+    # A city this big never becomes a town this small (benchmarks/naturalness.py, big -> small).
+    big_city: int = 500_000
+    small_town: int = 50_000
 
 
 @dataclass(frozen=True)
@@ -59,10 +62,14 @@ class LocalizeConfig:
     held_out_min: int = 5
     # The vectors' most frequent words ("golden", "university"): such a word alone names no small town.
     common_words: int = 5000
-    # Rank priors of a city pool: a capital stands only for a capital (or the largest city for the largest),
-    # and a city more than three times larger or smaller in rank comes only when every one inside is taken.
+    # Rank priors of a city pool: the target's capital stands only for the source's capital (or the largest city
+    # for the largest), and a city out of the band of its rank comes only when every one inside is taken.
     capital_prior: float = -10.0
     out_of_rank_prior: float = -5.0
+    # The share of cities (by a hash of the name) that aim at the next band down (the 3rd largest -> about the
+    # 10th): the top bands hold 1, 4 and 15 cities, so without it a corpus's capitals and big cities share a
+    # handful of replacements (benchmarks/naturalness.py: variety, rank within one band).
+    next_band_share: float = 0.35
     # A city written with its region ("Boston, Massachusetts") comes from another region only when every city
     # of the one that fits is taken.
     out_of_region_prior: float = -20.0
@@ -73,7 +80,7 @@ class LocalizeConfig:
     # with the cleaned pools of 500 first names per gender).
     jitter_unknown: float = 1.0
     jitter_name: float = 1.0
-    jitter_place: float = 0.6
+    jitter_place: float = 1.0
     # Weights of how well a given name goes with the person's surname, against the frequency prior and the
     # jitter (names of one community, "Laxmi Ali" rare): by the names' country fingerprints and spelling
     # (localize.communities), and by their word vectors (benchmarks/naturalness.py, name pairs).

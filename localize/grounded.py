@@ -7,9 +7,9 @@ Policy (README, "What gets replaced"):
   (family name first where the target country writes it so), and a later "Obama" follows "Barack Obama";
 - places: the source country becomes the target country; other countries stay, and so do their cities and regions
   when the text names that country ("Berlin, Germany"); any other city becomes a city of the target country of
-  similar rank, a region a region, a capital the capital; districts (Wimbledon) and unknown places stay; a venue
-  keeps its name around the place in it ("Melbourne Cricket Ground" -> "Delhi Cricket Ground"); the place that
-  says where a kept organisation or venue is stays too;
+  similar rank, a region a region, the source country's capital the target's capital; districts (Wimbledon) and
+  unknown places stay; a venue keeps its name around the place in it ("Melbourne Cricket Ground" -> "Delhi
+  Cricket Ground"); the place that says where a kept organisation or venue is stays too;
 - organisations (``localize.organisations``): global brands and international bodies stay; an organisation of the
   source country becomes a real one of the target of the same kind (a central bank its central bank, a university
   a university, a company one of its sector, a club one of its sport); a foreign one stays; where the target has
@@ -65,6 +65,7 @@ class ToPlace:
     region: str | None = None  # a city written with its region ("Boston, Massachusetts"): the region as written
     country: str | None = None
     located: str | None = None  # the organisation written right before it, as where that is ("Harvard University")
+    capital: bool = False  # the source country's capital: the target's capital, where still free
 
 
 @dataclass(frozen=True)
@@ -389,7 +390,11 @@ class Rules:
         if place.country in facts.kept_countries:
             return Kept(f"a {place.kind} of {country(place.country).name}, which the text names: kept")
         region, located = facts.regions.get(normalize(surface)), facts.located.get(normalize(surface))
-        return Move(place.kind, ToPlace(place, surface, region, located=located))
+        # Washington -> New Delhi; another country's capital is a city of its rank, so that London, Paris and
+        # Moscow do not all become one city across a corpus.
+        of_source = facts.source is None or place.country == facts.source.code
+        capital = place.kind == "city" and place.capital and of_source
+        return Move(place.kind, ToPlace(place, surface, region, located=located, capital=capital))
 
 
 RULES: dict[str, Callable[[Rules, str, list[str]], Decision]] = {

@@ -60,7 +60,7 @@ FEATURE_WORDS = frozenset(
 )
 
 
-def rank_band(rank: int) -> int:
+def rank_band(rank: float) -> int:
     return next((i for i, top in enumerate(RANK_BANDS) if rank < top), len(RANK_BANDS))
 
 
@@ -116,16 +116,41 @@ def _town_ranks(code: str, sizes: PlaceSizes) -> dict[str, int]:
 
 def city_prior(cities: tuple[Place, ...], place: Place, config: LocalizeConfig) -> np.ndarray:
     """Prior for a city of about the same rank in its country: New York (1st) -> the largest, Kansas City (~40th)
-    -> one between the 21st and the 100th (``RANK_BANDS``); the analogy decides within that band. 1 at the same
-    rank, falling to 0 at a factor of 3 apart, ``out_of_rank_prior`` per band apart out of the band; a capital only
-    for a capital, and for the largest city where it is the largest (Tokyo, Berlin)."""
-    rank = source_rank(place, config.places)
+    -> one between the 21st and the 100th (``RANK_BANDS``); the analogy decides within that band. 1 at the aimed
+    rank, falling to 0 at a factor of 3 apart, ``out_of_rank_prior`` per band apart out of the aimed band.
+
+    A share ``next_band_share`` of originals (by a hash of the name, so one original always aims the same way) aims
+    at the same place in the next band down instead: the top bands hold 1, 4 and 15 cities, and without this
+    every capital and big city of a corpus shares a handful of replacements (issue #28, variety). The target's
+    capital stands only for the source's capital (``localize.allocate``) and the largest city for the largest; a
+    city of ``big_city`` people never becomes a town under ``small_town``."""
+    sizes = config.places
+    rank = aimed_rank(source_rank(place, sizes), place.name, config)
     ranks = np.array([c.rank for c in cities], dtype=np.float32)
     distance = np.minimum(np.abs(np.log1p(ranks) - math.log1p(rank)) / math.log(3), 1.0)
     gap = np.abs(np.array([rank_band(c.rank) for c in cities]) - rank_band(rank))
     prior = np.where(gap == 0, 1.0 - distance, config.out_of_rank_prior * gap - distance).astype(np.float32)
+    if place.population >= sizes.big_city:
+        prior[[c.population < sizes.small_town for c in cities]] += config.out_of_rank_prior
     prior[[c.capital and not (c.rank == 0 and rank == 0) for c in cities]] = config.capital_prior
     return prior
+
+
+def aimed_rank(rank: int, original: str, config: LocalizeConfig) -> float:
+    """``rank``, or for a share ``next_band_share`` of originals the rank at the same place (on a log scale) in
+    the next band down: the 1st -> the 2nd, the 3rd -> about the 10th, the 30th -> about the 150th."""
+    band = rank_band(rank)
+    if band >= len(RANK_BANDS) or not _in_share(original, config.next_band_share, config.seed):
+        return float(rank)
+    edges = (0, *RANK_BANDS, RANK_BANDS[-1] * 5)  # the last band's span, for this mapping only
+    low, high = math.log1p(edges[band]), math.log1p(edges[band + 1])
+    position = (math.log1p(rank) - low) / (high - low)
+    low, high = math.log1p(edges[band + 1]), math.log1p(edges[band + 2])
+    return math.expm1(low + position * (high - low))
+
+
+def _in_share(original: str, share: float, seed: int) -> bool:
+    return zlib.crc32(f"{seed}:band:{original.lower()}".encode()) / 2**32 < share
 
 
 def variety(original: str, size: int, amount: float, seed: int = 0) -> np.ndarray:

@@ -10,7 +10,7 @@ import pytest
 
 from localize import LocalizeConfig, Localizer, places
 from localize.config import PlaceSizes
-from localize.countries import aliases, find_country
+from localize.countries import aliases
 from localize.grounded import RULES
 from localize.mapping import EntityMap
 
@@ -92,15 +92,31 @@ def test_a_fixed_map_binds_the_open_vocabulary_analogy_too(loc: Localizer) -> No
 
 def test_moves_are_allocated_in_the_order_of_the_text(loc: Localizer) -> None:
     """Deciding allocates nothing: asking whether 'Paris Arena' anchors the place after it used to allocate the
-    arena first, and its Paris took the capital that 'LONDON', written before it, should get."""
-    text = "They left LONDON on Monday.\nThe show at the Paris Arena in Prestwick was sold out."
+    arena first, and its Paris took the city that 'LONDON', written before it, should get. Alone, each takes the
+    target's largest city; together, the one written first does."""
+    first, second = "They left LONDON on Monday.", "The show at the Paris Arena in Prestwick was sold out."
     items = [("LOC", "LONDON"), ("LOC", "Paris Arena"), ("LOC", "Prestwick")]
+    text = f"{first}\n{second}"
     for target in ("India", "Japan", "Germany"):
+        london_alone = loc.rewrite(first, ents(first, items[0]), target=target, source="USA").replacements[0]
+        arena_alone = loc.rewrite(second, ents(second, *items[1:]), target=target, source="USA").replacements[0]
+        assert arena_alone.replacement == f"{london_alone.replacement.title()} Arena", target
         result = loc.rewrite(text, ents(text, *items), target=target, source="USA")
-        capital = places.capital_of(find_country(target))
         london, arena, _ = (r.replacement for r in result.replacements)
-        assert london == capital.name.upper(), (target, result.replacements)
-        assert arena.endswith(" Arena") and capital.name not in arena
+        assert london == london_alone.replacement, (target, result.replacements)
+        assert arena.endswith(" Arena") and london.title() not in arena
+
+
+def test_the_source_capital_becomes_the_target_capital_and_other_capitals_spread(loc: Localizer) -> None:
+    """Washington -> New Delhi; London and Paris are cities of their rank, so that across a corpus every capital
+    does not become one city (issue #28, variety)."""
+    capitals = {}
+    for name in ("Washington", "London", "Paris", "Moscow", "Madrid", "Rome", "Cairo", "Bangkok"):
+        text = f"Officials met in {name} on Monday."
+        capitals[name] = loc.rewrite(text, ents(text, ("LOC", name)), "India", "USA").replacements[0].replacement
+    assert capitals["Washington"] == "New Delhi"
+    assert "New Delhi" not in [capitals[n] for n in capitals if n != "Washington"]
+    assert len(set(capitals.values())) >= 3, capitals
 
 
 def test_one_rule_per_type() -> None:
