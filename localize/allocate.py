@@ -253,11 +253,11 @@ class Allocator:
 
     def place(self, request: ToPlace) -> Outcome:
         place, surface = request.place, request.surface
-        key = (place.kind, normalize(surface))
+        key = ("city" if request.named else place.kind, normalize(surface))
         if key not in self.memo:
             where = country(request.country) if request.country else self.target
             located = self._where_located(request)
-            self.memo[key] = located or self._place(place, surface, where, request.region, request.capital)
+            self.memo[key] = located or self._place(request, where)
         outcome = self.memo[key]
         if isinstance(outcome, Pick) and not abbreviation(surface):
             return replace(outcome, text=match_casing(surface, outcome.text, False))
@@ -282,22 +282,21 @@ class Allocator:
         self._settle(city, None)
         return Pick(city.name, "city", f"where {moved.text} is (GeoNames cities of {self.target.name})")
 
-    def _place(
-        self, place: Place, surface: str, where: Country, region: str | None = None, as_capital: bool = False
-    ) -> Outcome:
-        capital = self._capital() if as_capital else None
+    def _place(self, request: ToPlace, where: Country) -> Outcome:
+        place, surface, region = request.place, request.surface, request.region
+        capital = self._capital() if request.capital else None
         if capital is not None:
             self.used["place"].add(capital.name.lower())
             self._settle(capital, region)
             return Pick(capital.name, "city", f"the capital of {self.target.name}")
-        pool, prior = self._place_pool(place, where)
+        pool, prior = self._place_pool(place, where, request.named)
         if pool is None:
             return Kept(f"no {place.kind} of {where.name} in the data")
-        if place.kind != "city":
+        if place.kind != "city" and not request.named:
             return self._pick(pool, surface.split(), place.kind, "place", prior)
         cities = {c.name: c for c in reversed(self._cities(where))}  # the largest of a name (Sendai of Miyagi)
         prior = prior + self._belonging([cities[name] for name in pool.names], region, where)
-        picked = self._pick(pool, surface.split(), place.kind, "place", prior)
+        picked = self._pick(pool, surface.split(), "city", "place", prior)
         self._settle(cities[picked.text], region)
         return picked
 
@@ -307,15 +306,18 @@ class Allocator:
         in_part = capital in pools.places_in_part(self.config, places.cities_of(self.target.code, self.config.places))
         return capital if capital is not None and in_part and capital.name.lower() not in self.used["place"] else None
 
-    def _place_pool(self, place: Place, where: Country) -> tuple[Pool | None, np.ndarray | None]:
+    def _place_pool(self, place: Place, where: Country, named: bool = False) -> tuple[Pool | None, np.ndarray | None]:
         code = where.code
-        if place.kind == "city":
+        if place.kind == "city" or named:
             cities = self._cities(where)
+            if named:  # a club's home is a city a reader knows: one of the largest
+                cities = tuple(c for c in cities if c.rank < self.config.named_after_top)
             if not cities:
                 return None, None
             label = f"GeoNames cities of {where.name} ({len(cities)})"
             pool = self.ranker.pools(label, tuple(c.name for c in cities), tuple(0.0 for _ in cities))
-            return pool, pools.city_prior(cities, place, self.config)
+            prior_of = pools.named_prior if named else pools.city_prior
+            return pool, prior_of(cities, place, self.config)
         regions = pools.places_in_part(self.config, pools.region_pool(code))
         if not regions:
             return None, None

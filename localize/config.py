@@ -70,6 +70,9 @@ class LocalizeConfig:
     # 10th): the top bands hold 1, 4 and 15 cities, so without it a corpus's capitals and big cities share a
     # handful of replacements (benchmarks/naturalness.py: variety, rank within one band).
     next_band_share: float = 0.35
+    # A team or body named after a place ("PHILADELPHIA", "NEW JERSEY") becomes one of this many largest cities:
+    # a town of 20,000 reads as a surname, and the largest 50 are enough for a league's table.
+    named_after_top: int = 50
     # A city written with its region ("Boston, Massachusetts") comes from another region only when every city
     # of the one that fits is taken.
     out_of_region_prior: float = -20.0

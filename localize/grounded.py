@@ -66,6 +66,7 @@ class ToPlace:
     country: str | None = None
     located: str | None = None  # the organisation written right before it, as where that is ("Harvard University")
     capital: bool = False  # the source country's capital: the target's capital, where still free
+    named: bool = False  # an organisation named after the place (a team "PHILADELPHIA", "NEW JERSEY"): a known city
 
 
 @dataclass(frozen=True)
@@ -267,7 +268,10 @@ class Rules:
             if foreign is not None:
                 return Kept(f"named after {found.place.name}, {foreign}: kept")
             decision = self._place(found.place, surface)
-            return Move("organisation", decision.request) if isinstance(decision, Move) else decision
+            if not isinstance(decision, Move):
+                return decision
+            request = decision.request
+            return Move("organisation", replace(request, named=True) if isinstance(request, ToPlace) else request)
         inside = places.place_inside(words, facts.common, self.config.places) if len(words) > 1 else None
         foreign = self._foreign(inside[0].place) if inside is not None else None
         if foreign is not None:  # "Partizan Belgrade", "London Newsroom": a foreign organisation

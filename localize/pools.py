@@ -136,6 +136,18 @@ def city_prior(cities: tuple[Place, ...], place: Place, config: LocalizeConfig) 
     return prior
 
 
+def named_prior(cities: tuple[Place, ...], place: Place, config: LocalizeConfig) -> np.ndarray:
+    """Prior for the city a team or body is named after ("PHILADELPHIA", "NEW JERSEY" in a results table), among
+    the target's largest (``localize.allocate``: a town of 20,000 reads as a surname and a long region name as a
+    place, issue #28): nearest the original's rank where the original is a city, and no next-band share."""
+    rank = min(source_rank(place, config.places), config.named_after_top - 1) if place.kind == "city" else None
+    ranks = np.array([c.rank for c in cities], dtype=np.float32)
+    closeness = 0.0 if rank is None else np.minimum(np.abs(np.log1p(ranks) - math.log1p(rank)) / math.log(3), 1.0)
+    prior = (1.0 - closeness) * np.ones(len(cities), dtype=np.float32)
+    prior[[c.capital and not (c.rank == 0 and rank == 0) for c in cities]] = config.capital_prior
+    return prior
+
+
 def aimed_rank(rank: int, original: str, config: LocalizeConfig) -> float:
     """``rank``, or for a share ``next_band_share`` of originals the rank at the same place (on a log scale) in
     the next band down: the 1st -> the 2nd, the 3rd -> about the 10th, the 30th -> about the 150th."""

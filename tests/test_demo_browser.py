@@ -93,9 +93,9 @@ def test_type_click_and_read_the_rewrite(page, surnames: tuple[str, str, str]) -
     page.get_by_role("button", name="Rewrite", exact=True).click()
     rewritten = page.locator("#rewritten textarea")
     # A capital becomes the target's capital.
-    playwright.expect(rewritten).to_have_value(f"My name is {surname} and I live in New Delhi")
+    playwright.expect(rewritten).to_have_value(f"My name is {surname} and I live in Mumbai")
     assert highlighted(page, "marked-in") == [("Mitchell", COLORS["PER"]), ("Paris", COLORS["LOC"])]
-    assert highlighted(page, "marked-out") == [(surname, COLORS["PER"]), ("New Delhi", COLORS["LOC"])]
+    assert highlighted(page, "marked-out") == [(surname, COLORS["PER"]), ("Mumbai", COLORS["LOC"])]
     legend = page.locator("#marked-in [data-testid='highlighted-text:category-legend'] .legend-item")
     assert legend.all_inner_texts() == ["PER", "LOC", "ORG", "MISC"]
     playwright.expect(page.get_by_role("gridcell", name=surname, exact=True)).to_be_visible()
@@ -118,22 +118,22 @@ def test_edit_a_replacement_download_the_mapping_and_restore(
     page.get_by_label("Target context").press("Enter")
     page.get_by_role("button", name="Rewrite", exact=True).click()
     rewritten = page.locator("#rewritten textarea")
-    playwright.expect(rewritten).to_have_value(f"My name is {surname} and I live in New Delhi")
+    playwright.expect(rewritten).to_have_value(f"My name is {surname} and I live in Mumbai")
     # Mitchell's first alternative, typed over the replacement in the table: the text and highlights follow.
     cell = page.locator("#replacements").get_by_role("gridcell", name=surname, exact=True)
     cell.dblclick()
     page.keyboard.press("Control+A")
     page.keyboard.type(typed)
     page.keyboard.press("Enter")
-    playwright.expect(rewritten).to_have_value(f"My name is {typed} and I live in New Delhi")
+    playwright.expect(rewritten).to_have_value(f"My name is {typed} and I live in Mumbai")
     playwright.expect(page.locator("#marked-out .token.highlighted").first).to_have_text(typed)
-    assert highlighted(page, "marked-out") == [(typed, COLORS["PER"]), ("New Delhi", COLORS["LOC"])]
+    assert highlighted(page, "marked-out") == [(typed, COLORS["PER"]), ("Mumbai", COLORS["LOC"])]
     # ...or picked from the entity's alternatives below the table.
     page.locator("#pick-original input").click()
     page.get_by_role("option", name="Mitchell (PER)").click()
     page.locator("#pick-replacement input").click()
     page.get_by_role("option", name=picked, exact=True).click()
-    playwright.expect(rewritten).to_have_value(f"My name is {picked} and I live in New Delhi")
+    playwright.expect(rewritten).to_have_value(f"My name is {picked} and I live in Mumbai")
     playwright.expect(page.locator("#replacements").get_by_role("gridcell", name=picked, exact=True)).to_be_visible()
     with page.expect_download() as download:
         page.locator("#download-mapping").click()

@@ -35,7 +35,7 @@ def draft(localizer: Localizer) -> Draft:
     result = localizer.rewrite(TEXT, found, "India", "USA", TYPES)
     given, surname = result.mapping.get("PER", "Barack Obama").replacement.split()
     her = result.mapping.get("PER", "Michelle Obama").replacement.split()[0]
-    assert result.text == f"{given} {surname} met {her} {surname} in New Delhi. {surname} smiled in New Delhi."
+    assert result.text == f"{given} {surname} met {her} {surname} in Mumbai. {surname} smiled in Mumbai."
     return Draft(TEXT, found, "India", "USA", TYPES, result.mapping)
 
 
@@ -66,7 +66,7 @@ def test_a_person_edit_carries_to_every_mention_and_the_family(
     table = rows(draft, localizer)
     table.loc[table.original == "Barack Obama", "replacement"] = "Rahul Gandhi"
     new, result = editing.apply_table(localizer, draft, table)
-    assert result.text == f"Rahul Gandhi met {her} Gandhi in New Delhi. Gandhi smiled in New Delhi."
+    assert result.text == f"Rahul Gandhi met {her} Gandhi in Mumbai. Gandhi smiled in Mumbai."
     entry = new.mapping.get("PER", "Barack Obama")
     assert entry.pool == edits.CHOSEN and entry.alternatives[0] == f"{his} {surname}"  # the way back is offered
     assert new.mapping.get("PER", "Obama").replacement == "Gandhi"
@@ -95,7 +95,7 @@ def test_unticking_a_person_keeps_the_family_name_too(
     table = rows(draft, localizer)
     table.loc[table.original == "Barack Obama", "replace"] = False
     new, result = editing.apply_table(localizer, draft, table)
-    assert result.text == f"Barack Obama met {her} Obama in New Delhi. Obama smiled in New Delhi."
+    assert result.text == f"Barack Obama met {her} Obama in Mumbai. Obama smiled in Mumbai."
     ticked = editing.table(result)
     ticked.loc[ticked.original == "Barack Obama", "replace"] = True  # ticked again: its first alternative
     _, again = editing.apply_table(localizer, new, ticked)
