@@ -289,13 +289,14 @@ class Allocator:
             self.used["place"].add(capital.name.lower())
             self._settle(capital, region)
             return Pick(capital.name, "city", f"the capital of {self.target.name}")
-        pool, prior = self._place_pool(place, where, request.named)
+        pool, prior = self._place_pool(request, where)
         if pool is None:
             return Kept(f"no {place.kind} of {where.name} in the data")
         if place.kind != "city" and not request.named:
             return self._pick(pool, surface.split(), place.kind, "place", prior)
         cities = {c.name: c for c in reversed(self._cities(where))}  # the largest of a name (Sendai of Miyagi)
-        prior = prior + self._belonging([cities[name] for name in pool.names], region, where)
+        candidates = [cities[name] for name in pool.names]
+        prior = prior + self._belonging(candidates, region, where) + self._near(candidates, request.near, cities)
         picked = self._pick(pool, surface.split(), "city", "place", prior)
         self._settle(cities[picked.text], region)
         return picked
@@ -306,8 +307,8 @@ class Allocator:
         in_part = capital in pools.places_in_part(self.config, places.cities_of(self.target.code, self.config.places))
         return capital if capital is not None and in_part and capital.name.lower() not in self.used["place"] else None
 
-    def _place_pool(self, place: Place, where: Country, named: bool = False) -> tuple[Pool | None, np.ndarray | None]:
-        code = where.code
+    def _place_pool(self, request: ToPlace, where: Country) -> tuple[Pool | None, np.ndarray | None]:
+        code, place, named = where.code, request.place, request.named
         if place.kind == "city" or named:
             cities = self._cities(where)
             if named:  # a club's home is a city a reader knows: one of the largest
@@ -316,8 +317,9 @@ class Allocator:
                 return None, None
             label = f"GeoNames cities of {where.name} ({len(cities)})"
             pool = self.ranker.pools(label, tuple(c.name for c in cities), tuple(0.0 for _ in cities))
-            prior_of = pools.named_prior if named else pools.city_prior
-            return pool, prior_of(cities, place, self.config)
+            if named:
+                return pool, pools.named_prior(cities, place, self.config)
+            return pool, pools.city_prior(cities, place, self.config, spread=request.near is None)
         regions = pools.places_in_part(self.config, pools.region_pool(code))
         if not regions:
             return None, None
@@ -347,6 +349,18 @@ class Allocator:
                 for c in cities
             ]
         return np.where(fits, 0.0, self.config.out_of_region_prior).astype(np.float32)
+
+    def _near(self, cities: list[Place], twin: str | None, known: dict[str, Place]) -> np.ndarray:
+        """A prior that keeps the second of two cities written as one ("Boston/Cambridge") near the city the first
+        became: within ``twin_km`` of it, unless every city there is taken."""
+        given = self.memo.get(("city", normalize(twin))) if twin is not None else None
+        first = known.get(given.text) if isinstance(given, Pick) else None
+        if first is None:
+            return np.zeros(len(cities), dtype=np.float32)
+        close = {p.name.lower() for p in places.places_near(first, self.config.places.twin_km)}
+        return np.where([c.name.lower() in close for c in cities], 0.0, self.config.out_of_region_prior).astype(
+            np.float32
+        )
 
     def _settle(self, city: Place, region: str | None) -> None:
         """After a city is chosen: no other place of the text becomes it or a place one inside the other with it

@@ -29,6 +29,9 @@ class PlaceSizes:
     # section of it ("South Boston"): no replacement (localize.places.sections_of).
     section_km: float = 30.0
     section_share: float = 0.9
+    # Two cities written as one ("Boston/Cambridge", "Dallas-Fort Worth") this close stay this close: the second
+    # becomes a city within this many km of the first's replacement.
+    twin_km: float = 60.0
     # A city this big never becomes a town this small (benchmarks/naturalness.py, big -> small).
     big_city: int = 500_000
     small_town: int = 50_000

@@ -37,6 +37,7 @@ from localize.text import Mention, abbreviation, match_casing, words_of
 
 # "Harvard University in Cambridge", "Acme Corp, Denver"; not "at", which in a fixture list is the home team's city
 _LOCATED_BY = re.compile(r"\s+in\s+|\s*,\s*", re.IGNORECASE)
+_TWINNED_BY = re.compile(r"\s*[/\u2013\u2014-]\s*")
 INITIAL = re.compile(r"^[A-Z]\.?$")
 PLACE_KINDS = ("country", "region", "city")
 PARTICLES = frozenset(
@@ -67,6 +68,7 @@ class ToPlace:
     located: str | None = None  # the organisation written right before it, as where that is ("Harvard University")
     capital: bool = False  # the source country's capital: the target's capital, where still free
     named: bool = False  # an organisation named after the place (a team "PHILADELPHIA", "NEW JERSEY"): a known city
+    near: str | None = None  # the city written right before it as one with it ("Boston/Cambridge"): a city near its
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,8 @@ class Facts:
     anchored: dict[str, str] = field(default_factory=dict)  # normalized place -> the kept entity it locates
     regions: dict[str, str] = field(default_factory=dict)  # normalized city -> the region written with it
     located: dict[str, str] = field(default_factory=dict)  # normalized place -> the organisation it locates
+    twins: dict[str, tuple[str, Place]] = field(default_factory=dict)  # normalized city -> (the city written
+    # before it as one with it, the city it then is: "Boston/Cambridge" -> ("Boston", Cambridge, Massachusetts))
 
     @property
     def same(self) -> bool:
@@ -168,7 +172,23 @@ class Rules:
             self._anchor(first, place, selected)
             self._pair(first, place)
             facts.located.setdefault(normalize(place.text), first.text)
+        for first, second in twin_mentions(text, mentions):
+            self._twin(first, second)
         return facts
+
+    def _twin(self, first: Mention, second: Mention) -> None:
+        """ "Boston/Cambridge", "Dallas-Fort Worth": two cities of one country written as one, which stay near each
+        other (the second becomes a city near the first's replacement). The second is the city of its name near
+        the first: Cambridge beside Boston is the one in Massachusetts, not the larger one in England."""
+        found = places.recognize(words_of(first.text), self.facts.common, self.config.places)
+        if found.kind != "city" or found.place is None:
+            return
+        other = places.recognize(words_of(second.text), self.facts.common, self.config.places).place
+        names = {normalize(second.text)} | ({normalize(other.name)} if other is not None else set())  # "St. Paul"
+        close = places.places_near(found.place, self.config.places.twin_km)
+        twin = next((p for p in close if normalize(p.name) in names and p.name != found.place.name), None)
+        if twin is not None:
+            self.facts.twins.setdefault(normalize(second.text), (first.text, twin))
 
     def _pair(self, city: Mention, region: Mention) -> None:
         """ "Boston, Massachusetts", "Pune in Maharashtra": a city written with a region of its country, which
@@ -378,10 +398,13 @@ class Rules:
 
     def _place(self, place: Place, surface: str) -> Decision:
         facts = self.facts
+        near, twin = facts.twins.get(normalize(surface), (None, place))
+        place = twin if place.kind == "city" else place
         if self.pseudonymous:
             if place.kind == "country":
                 return Kept("a country: kept")
-            return Move(place.kind, ToPlace(place, surface, facts.regions.get(normalize(surface)), place.country))
+            region = facts.regions.get(normalize(surface))
+            return Move(place.kind, ToPlace(place, surface, region, place.country, near=near))
         if place.kind == "country":
             if facts.source is not None and place.country == facts.source.code:
                 name = facts.target.name
@@ -398,7 +421,7 @@ class Rules:
         # Moscow do not all become one city across a corpus.
         of_source = facts.source is None or place.country == facts.source.code
         capital = place.kind == "city" and place.capital and of_source
-        return Move(place.kind, ToPlace(place, surface, region, located=located, capital=capital))
+        return Move(place.kind, ToPlace(place, surface, region, located=located, capital=capital, near=near))
 
 
 RULES: dict[str, Callable[[Rules, str, list[str]], Decision]] = {
@@ -418,6 +441,15 @@ def located_mentions(text: str, mentions: Sequence[Mention]) -> list[tuple[Menti
         if first.entity_group in ("ORG", "LOC")
         and second.entity_group == "LOC"
         and _LOCATED_BY.fullmatch(text, first.end, second.start)
+    ]
+
+
+def twin_mentions(text: str, mentions: Sequence[Mention]) -> list[tuple[Mention, Mention]]:
+    """Pairs of places written as one, joined by a slash or a dash: "Boston/Cambridge", "Dallas-Fort Worth"."""
+    return [
+        (first, second)
+        for first, second in itertools.pairwise(mentions)
+        if first.entity_group == second.entity_group == "LOC" and _TWINNED_BY.fullmatch(text, first.end, second.start)
     ]
 
 

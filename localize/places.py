@@ -241,23 +241,41 @@ def nested_with(city: Place, sizes: PlaceSizes = SIZES) -> frozenset[str]:
     ``district_km`` + ``district_km_per_root_million`` km per sqrt(million people) of the larger of the two
     (New Delhi and Delhi, a city and the districts of its metro), and those whose words hold the other's."""
     rows = _cities_by_country().get(city.country, ())
-    index = next((i for i, p in enumerate(rows) if p.name == city.name), None)
     words = set(normalize(city.name).split())
     out = {
         p.name.lower()
         for p in rows
         if words <= set(normalize(p.name).split()) or set(normalize(p.name).split()) <= words
     }
-    if index is None:
+    km, index = _km_from(city)
+    if km is None:
         return frozenset(out)
-    lat, lon, population = _coordinates(city.country)
-    dx = (lon - lon[index]) * np.cos((lat + lat[index]) / 2)
-    km = 6371.0 * np.hypot(dx, lat - lat[index])
+    population = _coordinates(city.country)[2]
     radius = sizes.district_km + sizes.district_km_per_root_million * np.sqrt(
         np.maximum(population, population[index]) / 1e6
     )
     out.update(rows[int(i)].name.lower() for i in np.flatnonzero(km < radius))
     return frozenset(out)
+
+
+def places_near(city: Place, km: float) -> tuple[Place, ...]:
+    """The country's places within ``km`` of ``city`` (itself and the districts of its metro included)."""
+    distance, _ = _km_from(city)
+    if distance is None:
+        return (city,)
+    rows = _cities_by_country().get(city.country, ())
+    return tuple(rows[int(i)] for i in np.flatnonzero(distance <= km))
+
+
+def _km_from(city: Place) -> tuple[np.ndarray | None, int]:
+    """Great-circle km from ``city`` to every place of its country (in ``_cities_by_country`` order), and its index."""
+    rows = _cities_by_country().get(city.country, ())
+    index = next((i for i, p in enumerate(rows) if p.name == city.name), None)
+    if index is None:
+        return None, -1
+    lat, lon, _ = _coordinates(city.country)
+    dx = (lon - lon[index]) * np.cos((lat + lat[index]) / 2)
+    return 6371.0 * np.hypot(dx, lat - lat[index]), index
 
 
 # GeoNames writes some Japanese and Korean municipalities with their administrative suffix ("Nishi-Tokyo-shi",

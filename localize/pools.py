@@ -104,9 +104,12 @@ def region_pool(code: str) -> tuple[Place, ...]:
 
 
 def source_rank(place: Place, sizes: PlaceSizes = places.SIZES) -> int:
-    """The rank of a city among its own country's cities that are not districts."""
+    """The rank of a city among its own country's cities that are not districts; for a district (Cambridge beside
+    Boston), the rank its population would have."""
     ranks = _town_ranks(place.country, sizes)
-    return ranks.get(place.name, len(ranks))
+    if place.name in ranks:
+        return ranks[place.name]
+    return sum(city.population > place.population for city in places.cities_of(place.country, sizes))
 
 
 @cache
@@ -114,18 +117,19 @@ def _town_ranks(code: str, sizes: PlaceSizes) -> dict[str, int]:
     return {city.name: city.rank for city in reversed(places.cities_of(code, sizes))}  # the first of a name wins
 
 
-def city_prior(cities: tuple[Place, ...], place: Place, config: LocalizeConfig) -> np.ndarray:
+def city_prior(cities: tuple[Place, ...], place: Place, config: LocalizeConfig, spread: bool = True) -> np.ndarray:
     """Prior for a city of about the same rank in its country: New York (1st) -> the largest, Kansas City (~40th)
     -> one between the 21st and the 100th (``RANK_BANDS``); the analogy decides within that band. 1 at the aimed
     rank, falling to 0 at a factor of 3 apart, ``out_of_rank_prior`` per band apart out of the aimed band.
 
     A share ``next_band_share`` of originals (by a hash of the name, so one original always aims the same way) aims
     at the same place in the next band down instead: the top bands hold 1, 4 and 15 cities, and without this
-    every capital and big city of a corpus shares a handful of replacements (issue #28, variety). The target's
+    every capital and big city of a corpus shares a handful of replacements (issue #28, variety); not where
+    ``spread`` is False (the second of two cities written as one keeps its rank). The target's
     capital stands only for the source's capital (``localize.allocate``) and the largest city for the largest; a
     city of ``big_city`` people never becomes a town under ``small_town``."""
     sizes = config.places
-    rank = aimed_rank(source_rank(place, sizes), place.name, config)
+    rank = aimed_rank(source_rank(place, sizes), place.name, config) if spread else source_rank(place, sizes)
     ranks = np.array([c.rank for c in cities], dtype=np.float32)
     distance = np.minimum(np.abs(np.log1p(ranks) - math.log1p(rank)) / math.log(3), 1.0)
     gap = np.abs(np.array([rank_band(c.rank) for c in cities]) - rank_band(rank))

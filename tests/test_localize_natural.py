@@ -242,3 +242,26 @@ def test_names_of_one_diaspora_or_one_spelling_come_out_together() -> None:
         assert score[a, b] > score[a, c], (names[a], names[b], names[c], score)
     again = communities.coordinates(fingerprints, names, "NG")
     assert np.array_equal(again, communities.coordinates(fingerprints, names, "NG"))  # the same on every build
+
+
+@pytest.mark.parametrize("target", ["India", "Japan", "Germany", "Nigeria"])
+@pytest.mark.parametrize(
+    ("text", "first", "second"),
+    [
+        ("She teaches at Harvard University in Boston/Cambridge.", "Boston", "Cambridge"),
+        ("Flights to Dallas-Fort Worth were cancelled.", "Dallas", "Fort Worth"),
+        ("The Minneapolis/St. Paul area voted early.", "Minneapolis", "St. Paul"),
+    ],
+)
+def test_two_cities_written_as_one_stay_near_each_other(
+    loc: Localizer, target: str, text: str, first: str, second: str
+) -> None:
+    """ "Boston/Cambridge" -> "Delhi/Deoli", not "Delhi/Nalgonda" (1,500 km apart): the second city becomes one
+    within twin_km of the first's replacement; as a pair they are not one inside the other."""
+    items = [("ORG", "Harvard University")] if "Harvard" in text else []
+    result = loc.rewrite(text, ents(text, *items, ("LOC", first), ("LOC", second)), target, "USA")
+    new = {r.original: r.replacement for r in result.replacements}
+    assert new[first] and new[second] and new[first] != new[second], new
+    city = next(c for c in places.cities_of(find_country(target).code) if c.name == new[first])
+    near = {p.name for p in places.places_near(city, loc.config.places.twin_km)}
+    assert new[second] in near, (new, target)
