@@ -71,8 +71,7 @@ def city_pool(code: str, sizes: PlaceSizes = places.SIZES) -> tuple[Place, ...]:
     another country ("Niger") and, under ``sizes.known_town``, none that is one of the country's first names or
     surnames ("Hashimoto": a town of 60,000, and one of Japan's commonest surnames; Kanazawa, a city of 460,000,
     reads as the city)."""
-    pool = names.load_pools().get(code)
-    people = {n.lower() for n in (*pool.male, *pool.female, *pool.surname)} if pool else set()
+    people = person_names(code)
     bigger: set[str] = set()
     parts: set[Place] = set()  # "Berlin Köpenick": a part of a bigger city that GeoNames lists on its own
     for city in places.cities_of(code, sizes):
@@ -98,9 +97,15 @@ def region_pool(code: str) -> tuple[Place, ...]:
     """The target's regions a region written alone becomes: none that is one of the country's first names or
     surnames (Guerrero, Hidalgo, Hesse). A region that follows its city (``localize.allocate``) is the city's own,
     whatever its name."""
-    pool = names.load_pools().get(code)
-    people = {n.lower() for n in (*pool.male, *pool.female, *pool.surname)} if pool else set()
+    people = person_names(code)
     return tuple(region for region in places.regions_of(code) if region.name.lower() not in people)
+
+
+@cache
+def person_names(code: str) -> frozenset[str]:
+    """Lower-case first names and surnames of the country's pools."""
+    pool = names.load_pools().get(code)
+    return frozenset(n.lower() for n in (*pool.male, *pool.female, *pool.surname)) if pool else frozenset()
 
 
 def source_rank(place: Place, sizes: PlaceSizes = places.SIZES) -> int:
@@ -143,11 +148,14 @@ def city_prior(cities: tuple[Place, ...], place: Place, config: LocalizeConfig, 
 def named_prior(cities: tuple[Place, ...], place: Place, config: LocalizeConfig) -> np.ndarray:
     """Prior for the city a team or body is named after ("PHILADELPHIA", "NEW JERSEY" in a results table), among
     the target's largest (``localize.allocate``: a town of 20,000 reads as a surname and a long region name as a
-    place, issue #28): nearest the original's rank where the original is a city, and no next-band share."""
+    place, issue #28): nearest the original's rank where the original is a city, none named like a person of the
+    country where another is free (alone in a results table, "HAGEN" reads as a surname), no next-band share."""
     rank = min(source_rank(place, config.places), config.named_after_top - 1) if place.kind == "city" else None
     ranks = np.array([c.rank for c in cities], dtype=np.float32)
     closeness = 0.0 if rank is None else np.minimum(np.abs(np.log1p(ranks) - math.log1p(rank)) / math.log(3), 1.0)
     prior = (1.0 - closeness) * np.ones(len(cities), dtype=np.float32)
+    people = person_names(cities[0].country) if cities else frozenset()
+    prior[[c.name.lower() in people for c in cities]] += config.out_of_rank_prior  # "HAGEN 110 MAINZ 108"
     prior[[c.capital and not (c.rank == 0 and rank == 0) for c in cities]] = config.capital_prior
     return prior
 
