@@ -68,7 +68,7 @@ class ToPlace:
     located: str | None = None  # the organisation written right before it, as where that is ("Harvard University")
     capital: bool = False  # the source country's capital: the target's capital, where still free
     named: bool = False  # an organisation named after the place (a team "PHILADELPHIA", "NEW JERSEY"): a known city
-    near: str | None = None  # the city written right before it as one with it ("Boston/Cambridge"): a city near its
+    near: str | None = None  # the city written right before it as one ("Boston/Cambridge"): near its replacement
 
 
 @dataclass(frozen=True)

@@ -136,7 +136,7 @@ def city_prior(cities: tuple[Place, ...], place: Place, config: LocalizeConfig, 
     sizes = config.places
     rank = aimed_rank(source_rank(place, sizes), place.name, config) if spread else source_rank(place, sizes)
     ranks = np.array([c.rank for c in cities], dtype=np.float32)
-    distance = np.minimum(np.abs(np.log1p(ranks) - math.log1p(rank)) / math.log(3), 1.0)
+    distance = _rank_distance(ranks, rank)
     gap = np.abs(np.array([rank_band(c.rank) for c in cities]) - rank_band(rank))
     prior = np.where(gap == 0, 1.0 - distance, config.out_of_rank_prior * gap - distance).astype(np.float32)
     if place.population >= sizes.big_city:
@@ -152,12 +152,17 @@ def named_prior(cities: tuple[Place, ...], place: Place, config: LocalizeConfig)
     country where another is free (alone in a results table, "HAGEN" reads as a surname), no next-band share."""
     rank = min(source_rank(place, config.places), config.named_after_top - 1) if place.kind == "city" else None
     ranks = np.array([c.rank for c in cities], dtype=np.float32)
-    closeness = 0.0 if rank is None else np.minimum(np.abs(np.log1p(ranks) - math.log1p(rank)) / math.log(3), 1.0)
+    closeness = 0.0 if rank is None else _rank_distance(ranks, rank)
     prior = (1.0 - closeness) * np.ones(len(cities), dtype=np.float32)
     people = person_names(cities[0].country) if cities else frozenset()
     prior[[c.name.lower() in people for c in cities]] += config.out_of_rank_prior  # "HAGEN 110 MAINZ 108"
     prior[[c.capital and not (c.rank == 0 and rank == 0) for c in cities]] = config.capital_prior
     return prior
+
+
+def _rank_distance(ranks: np.ndarray, rank: float) -> np.ndarray:
+    """0 at the same rank, 1 at a factor of 3 apart or more."""
+    return np.minimum(np.abs(np.log1p(ranks) - math.log1p(rank)) / math.log(3), 1.0)
 
 
 def aimed_rank(rank: int, original: str, config: LocalizeConfig) -> float:
