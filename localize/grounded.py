@@ -394,7 +394,10 @@ class Rules:
         inner = self._place(place, " ".join(words[first:end]))
         if isinstance(inner, Kept):
             return Kept(f"names {place.name}, which stays ({inner.reason})")
-        return Move(kind, Around(tuple(words), inside, place, inner.request))
+        request = inner.request
+        if kind != "venue" and isinstance(request, ToPlace) and place.kind == "city":
+            request = replace(request, named=True)  # "Philadelphia Eagles": a club's city is one a reader knows
+        return Move(kind, Around(tuple(words), inside, place, request))
 
     def _place(self, place: Place, surface: str) -> Decision:
         facts = self.facts

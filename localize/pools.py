@@ -150,13 +150,13 @@ def named_prior(cities: tuple[Place, ...], place: Place, config: LocalizeConfig)
     the target's largest (``localize.allocate``: a town of 20,000 reads as a surname and a long region name as a
     place, issue #28): nearest the original's rank where the original is a city, none named like a person of the
     country where another is free (alone in a results table, "HAGEN" reads as a surname), no next-band share."""
-    rank = min(source_rank(place, config.places), config.named_after_top - 1) if place.kind == "city" else None
-    ranks = np.array([c.rank for c in cities], dtype=np.float32)
-    closeness = 0.0 if rank is None else _rank_distance(ranks, rank)
-    prior = (1.0 - closeness) * np.ones(len(cities), dtype=np.float32)
+    if place.kind == "city":
+        prior = city_prior(cities, place, config, spread=False)
+    else:
+        prior = np.ones(len(cities), dtype=np.float32)
+        prior[[c.capital and c.rank > 0 for c in cities]] = config.capital_prior
     people = person_names(cities[0].country) if cities else frozenset()
     prior[[c.name.lower() in people for c in cities]] += config.out_of_rank_prior  # "HAGEN 110 MAINZ 108"
-    prior[[c.capital and not (c.rank == 0 and rank == 0) for c in cities]] = config.capital_prior
     return prior
 
 
