@@ -4,6 +4,7 @@ name pools only, made once and cached."""
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 import pytest
 from seqeval.metrics.sequence_labeling import get_entities
@@ -118,3 +119,18 @@ def test_augment_switch_all_replaces_foreign_places_too_and_localize_keeps_its_c
             assert [w for w, n in zip(tokens, names, strict=True) if n.endswith("MISC")] in ([], ["German"])
     mixed = epoch_copies(train_split, settings(switch="mixed"), tmp_path)
     assert len(mixed) == 2
+
+
+def test_the_cache_key_follows_localizes_code_and_data(tmp_path, monkeypatch) -> None:
+    """New pools or rules in localize make new copies: the key holds a hash of the package's files."""
+    package = tmp_path / "localize"
+    (package / "data").mkdir(parents=True)
+    (package / "__init__.py").write_text("x = 1\n")
+    (package / "data" / "names.json.gz").write_bytes(b"pools")
+    monkeypatch.setattr(augment, "localize", SimpleNamespace(__file__=str(package / "__init__.py")))
+    augment.localize_fingerprint.cache_clear()
+    before = augment.localize_fingerprint()
+    (package / "data" / "names.json.gz").write_bytes(b"other pools")
+    augment.localize_fingerprint.cache_clear()
+    assert augment.localize_fingerprint() != before
+    augment.localize_fingerprint.cache_clear()

@@ -7,8 +7,9 @@ follow, MISC and outside tokens stay). Replacements come from the "train" part o
 so that ``benchmarks/entity_switch.py`` can audit on names no model saw in training (the "held-out" part).
 
 The copies are made once for all epochs and cached as CoNLL files under ``--augment-cache``, in a folder keyed
-by everything that changes them (the training sentences, countries, ratio, seed, pool split); a resumed, repeated
-or longer run reads back the epochs it finds, and the same settings always give the same copies.
+by everything that changes them (the training sentences, countries, ratio, seed, pool split, and the localize
+package's code and data, whose pools the names come from); a resumed, repeated or longer run reads back the epochs
+it finds, and the same settings always give the same copies.
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ import hashlib
 import json
 import random
 from dataclasses import asdict, dataclass
+from functools import cache
 from pathlib import Path
 
 from datasets import Dataset
 
+import localize
 from conll import LABELS, Document, Token, write_documents
 from conll.rewrite import rewrite_document
 from conll.switch import FullSwitch
@@ -68,6 +71,7 @@ class Augmentation:
         """What the copies depend on, the training sentences included. Not the number of epochs: epoch N's copies
         are the same whatever follows, so a longer run reuses them."""
         settings = {**asdict(self), "countries": sorted(self.countries), "data": train._fingerprint}
+        settings["localize"] = localize_fingerprint()
         del settings["epochs"]
         if self.switch == "localize":  # the copies made before --augment-switch existed keep their cache key
             del settings["switch"]
@@ -76,6 +80,18 @@ class Augmentation:
     def key(self, train: Dataset) -> str:
         """A short hash of the settings: the cache folder's name."""
         return hashlib.sha256(json.dumps(self.settings(train)).encode()).hexdigest()[:16]
+
+
+@cache
+def localize_fingerprint() -> str:
+    """A hash of the localize package's code and data: new pools or new rules make new copies, never stale ones
+    read back from the cache."""
+    root = Path(localize.__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".py", ".gz", ".tsv", ".json")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def augment_countries(spec: str) -> tuple[str, ...]:
