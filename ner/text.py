@@ -198,7 +198,7 @@ def _split_chunk(chunk: str, offset: int) -> list[Span]:
     pieces: list[Span] = []
     i = 0
     while i < len(chunk):
-        starts_word = _is_word_char(chunk[i]) or _in_word(chunk, i)
+        starts_word = _is_word_char(chunk[i]) or _in_word(chunk, i, i)
         end = _word_end(chunk, i) if starts_word else _other_end(chunk, i)
         pieces.append((i, end))
         i = end
@@ -209,15 +209,20 @@ def _split_chunk(chunk: str, offset: int) -> list[Span]:
 def _word_end(chunk: str, i: int) -> int:
     n, start = len(chunk), i
     while i < n:
-        if _is_word_char(chunk[i]) or _in_word(chunk, i) or _joins(chunk, start, i):
+        if _is_word_char(chunk[i]) or _in_word(chunk, start, i) or _joins(chunk, start, i):
             i += 1
-        elif unicodedata.category(chunk[i]) == "Sc" and chunk[i - 1].isupper():
+        elif unicodedata.category(chunk[i]) == "Sc" and _currency_letters(chunk[start:i]):
             return i + 1  # a currency written after its country's letters: "US$", "C$", "HK$"
         elif chunk[i] == "." and i + 2 < n and chunk[i + 1] in "-\u2010\u2011" and _is_word_char(chunk[i + 2]):
             i += 2  # "U.S.-based"
         else:
             break
     return i
+
+
+def _currency_letters(word: str) -> bool:
+    """ "US", "C", "HK", "NZ": up to three capitals, the whole word (not the end of a name: "JonesA¢")."""
+    return 0 < len(word) <= 3 and word.isalpha() and word.isupper()
 
 
 def _joins(chunk: str, start: int, i: int) -> bool:
@@ -233,18 +238,21 @@ def _joins(chunk: str, start: int, i: int) -> bool:
     return number and not any(c.isalpha() for c in chunk[start:i])
 
 
-def _in_word(chunk: str, i: int) -> bool:
-    """An invisible joiner or a number sign inside a word. Never at a name's edge, where it would make the name's
-    end fall inside a word ("Mary Jones+", "Mary Jones\xad"): a number sign stays only beside a digit."""
+def _in_word(chunk: str, start: int, i: int) -> bool:
+    """An invisible joiner or a number sign inside the word that starts at ``start``. Never at a name's edge,
+    where it would make the name's end fall inside a word ("Mary Jones+", "Mary Jones\xad", "Jones10="): a number
+    sign stays only beside a digit, and at a word's end only after a number ("10=", not "Jones10=")."""
     char = chunk[i]
     if char not in _JOINING_INVISIBLES and char not in _NUMBER_SIGNS:
         return False
     before = chunk[i - 1] if i > 0 else ""
     after = chunk[i + 1] if i + 1 < len(chunk) else ""
     between = bool(before and after) and _is_word_char(before) and _is_word_char(after)
+    between = between and not (_CJK.match(before) or _CJK.match(after))  # an ideograph is a word of its own
     if char in _JOINING_INVISIBLES:
         return between
-    return between or before.isdigit() or after.isdigit()
+    after_a_number = before.isdigit() and not any(c.isalpha() for c in chunk[start:i])
+    return between or after.isdigit() or after_a_number
 
 
 def _other_end(chunk: str, i: int) -> int:
